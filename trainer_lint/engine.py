@@ -1,0 +1,106 @@
+"""Run the rule catalogue over parsed documents. No I/O: callers hand in text or a Document.
+
+:func:`lint_text` is the library's front door::
+
+    from trainer_lint.engine import lint_text
+    result = lint_text(open("cfg.toml").read(), "cfg.toml")
+    for diagnostic in result.diagnostics: ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from trainer_lint.diagnostic import Diagnostic, Severity, Span
+from trainer_lint.document import Document, DocumentError, parse_document
+from trainer_lint.rules import RULES, RULES_BY_CODE
+from trainer_lint.rules.base import Context
+from trainer_lint.schema import load_packaged
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rule codes run. Entries are codes or prefixes (``TL1`` means every ``TL1xx``), as in
+    ruff: the longest matching entry decides, and ``ignore`` wins a tie."""
+
+    select: tuple[str, ...] = ("TL",)
+    ignore: tuple[str, ...] = ()
+
+    def enabled(self, code: str) -> bool:
+        """Whether the rule ``code`` runs under this selection."""
+        best_select = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return best_select >= 0 and best_select > best_ignore
+
+    def unknown(self) -> list[str]:
+        """Entries that match no rule code (reported to the user as mistakes)."""
+        codes = RULES_BY_CODE.keys()
+        return [p for p in (*self.select, *self.ignore) if not any(c.startswith(p) for c in codes)]
+
+
+ALL = Selection()
+
+
+@dataclass
+class FileResult:
+    """The outcome of linting one file."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: bool = False
+    """True when the file parsed but has no ``trainer`` table: it is not a trainer config."""
+    document: Document | None = None
+
+
+def lint_text(text: str, path: str = "<string>", selection: Selection = ALL) -> FileResult:
+    """Parse ``text`` and lint it. Syntax errors become a TL001 diagnostic, never an exception."""
+    try:
+        document = parse_document(text, path)
+    except DocumentError as error:
+        return FileResult(path, document_error(error, path, selection))
+    return lint_document(document, selection)
+
+
+def document_error(error: DocumentError, path: str, selection: Selection = ALL) -> list[Diagnostic]:
+    """The diagnostic for a file that cannot be read as TOML text."""
+    if not selection.enabled(error.code):
+        return []
+    span = error.span or Span(1, 1, 1, 1)
+    return [Diagnostic(error.code, Severity.ERROR, (), error.message, path=path, span=span)]
+
+
+def is_trainer_config(data: dict[str, Any]) -> bool:
+    """A file is a trainer config when it has a ``trainer`` key at the top level."""
+    return "trainer" in data
+
+
+def lint_document(document: Document, selection: Selection = ALL) -> FileResult:
+    """Lint a parsed document; positions are computed only for files that have findings."""
+    if not is_trainer_config(document.data):
+        return FileResult(document.path, skipped=True, document=document)
+    found = lint_data(document.data, selection)
+    placed = [d.at(document.path, document.span_of(d.key)) for d in found]
+    placed.sort(key=_order)
+    return FileResult(document.path, placed, document=document)
+
+
+def lint_data(data: dict[str, Any], selection: Selection = ALL) -> list[Diagnostic]:
+    """Run every selected rule over parsed TOML data. Diagnostics carry key paths, no positions."""
+    ctx = Context(data, load_packaged())
+    found: list[Diagnostic] = []
+    seen: set[tuple[str, Any, str]] = set()
+    for rule in RULES:
+        if not selection.enabled(rule.code):
+            continue
+        for diagnostic in rule().check(ctx):
+            ident = (diagnostic.code, diagnostic.key, diagnostic.message)
+            if ident not in seen:
+                seen.add(ident)
+                found.append(diagnostic)
+    return found
+
+
+def _order(d: Diagnostic) -> tuple[int, int, str]:
+    span = d.span or Span(0, 0, 0, 0)
+    return (span.line, span.column, d.code)

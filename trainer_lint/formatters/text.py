@@ -1,0 +1,51 @@
+"""The default format, ruff-like: ``path:line:col: CODE severity: message`` and a summary line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from trainer_lint.diagnostic import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from trainer_lint.checker import Report
+
+_COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+
+
+def location(d: Diagnostic) -> str:
+    """``path:line:col`` of a diagnostic."""
+    if d.span is None:
+        return d.path
+    return f"{d.path}:{d.span.line}:{d.span.column}"
+
+
+def line(d: Diagnostic, *, color: bool = False) -> str:
+    """One diagnostic as one line."""
+    fixable = " [*]" if d.fix is not None and d.fix.safe else ""
+    if not color:
+        return f"{location(d)}: {d.code}{fixable} {d.severity.value}: {d.message}"
+    tint = _COLORS[d.severity]
+    return f"{_BOLD}{location(d)}{_RESET}: {tint}{d.code}{_RESET}{fixable} {tint}{d.severity.value}{_RESET}: {d.message}"
+
+
+def summary(report: "Report") -> str:
+    """The closing line: counts by severity and files, or that all checks passed."""
+    errors, warnings, infos = (report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    files = report.files_checked
+    noun = "file" if files == 1 else "files"
+    if not (errors or warnings or infos):
+        return f"All checks passed ({files} {noun} checked)."
+    parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((errors, "error"), (warnings, "warning"), (infos, "info")) if n]
+    fixable = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.safe)
+    text = f"Found {', '.join(parts)} in {files} {noun}."
+    if fixable:
+        text += f"\n[*] {fixable} fixable with `trainer-lint check --fix`."
+    return text
+
+
+def render(report: "Report", *, color: bool = False) -> str:
+    """The whole report in the text format."""
+    lines = [line(d, color=color) for d in report.diagnostics]
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,443 @@
+"""Types, closed choices, ranges and unknown keys: the checks that follow from the schema.
+
+One walk over the document against the packaged JSON Schema (generated from
+:mod:`trainer_lint.model`) finds every value that breaks its declared type. The walk runs once
+per file (:func:`type_findings`); each rule below reports the findings of its own code.
+
+The walker understands the subset of JSON Schema that :mod:`trainer_lint.schema` emits:
+``type``, ``enum``, ``const``, ``minimum``, ``maximum``, ``pattern``, ``properties``,
+``additionalProperties``, ``required``, ``items``, ``anyOf``, ``allOf``, ``$ref`` and the
+extension ``x-choices`` (a case-insensitive closed set of strings).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
+from trainer_lint.rules.base import Context, Rule, show, toml_type
+
+WRONG_TYPE = "TL100"
+INVALID_CHOICE = "TL101"
+OUT_OF_RANGE = "TL102"
+UNKNOWN_KEY = "TL103"
+REMOVED_ARGUMENT = "TL104"
+MISSING_KEY = "TL105"
+
+REMOVED_ARGUMENTS: dict[str, tuple[str, str | None]] = {
+    # name: (what to do instead, a one-to-one replacement as TOML or None)
+    "gpus": ('use `accelerator = "gpu"` and `devices = N`', None),
+    "tpu_cores": ('use `accelerator = "tpu"` and `devices = N`', None),
+    "ipus": ("IPU support moved out of Lightning; use the `lightning-graphcore` package", None),
+    "hpus": ('use `accelerator = "hpu"` and `devices = N` with `lightning-habana`', None),
+    "num_processes": ('use `accelerator = "cpu"` and `devices = N`', None),
+    "auto_select_gpus": ('use `devices = "auto"` or `devices = -1`', None),
+    "amp_backend": ("native AMP is the only backend; set `precision` instead", None),
+    "amp_level": ("apex AMP was removed; set `precision` instead", None),
+    "resume_from_checkpoint": ('pass `ckpt_path` to `trainer.fit()` (the top-level `ckpt_path` key here)', None),
+    "auto_lr_find": ("use the `LearningRateFinder` callback or `Tuner.lr_find()`", None),
+    "auto_scale_batch_size": ("use the `BatchSizeFinder` callback or `Tuner.scale_batch_size()`", None),
+    "track_grad_norm": ("log `lightning.pytorch.utilities.grad_norm()` in `on_before_optimizer_step`", None),
+    "replace_sampler_ddp": ("renamed to `use_distributed_sampler`", "use_distributed_sampler"),
+    "multiple_trainloader_mode": ("use `lightning.pytorch.utilities.CombinedLoader`", None),
+    "move_metrics_to_cpu": ("removed without replacement", None),
+    "terminate_on_nan": ("use `detect_anomaly = true`", None),
+    "weights_summary": ("use `enable_model_summary` or a `ModelSummary` callback", None),
+    "progress_bar_refresh_rate": ("use a `TQDMProgressBar` callback with `refresh_rate`", None),
+    "checkpoint_callback": ("renamed to `enable_checkpointing`", "enable_checkpointing"),
+    "flush_logs_every_n_steps": ("pass `flush_logs_every_n_steps` to the logger instead", None),
+    "log_gpu_memory": ("use the `DeviceStatsMonitor` callback", None),
+    "prepare_data_per_node": ("set `prepare_data_per_node` on the LightningModule or DataModule", None),
+    "stochastic_weight_avg": ("use the `StochasticWeightAveraging` callback", None),
+    "process_position": ("use a `TQDMProgressBar` callback with `process_position`", None),
+    "weights_save_path": ("use `default_root_dir` or a `ModelCheckpoint` with `dirpath`", None),
+    "reload_dataloaders_every_epoch": ("use `reload_dataloaders_every_n_epochs = 1`", None),
+    "distributed_backend": ("renamed to `strategy`", "strategy"),
+    "accelerator_backend": ("use `strategy`", None),
+    "truncated_bptt_steps": ("implement truncated backprop in `training_step` yourself", None),
+    "log_save_interval": ("removed without replacement", None),
+    "row_log_interval": ("renamed to `log_every_n_steps`", "log_every_n_steps"),
+    "max_nb_epochs": ("renamed to `max_epochs`", "max_epochs"),
+    "min_nb_epochs": ("renamed to `min_epochs`", "min_epochs"),
+    "val_percent_check": ("use `limit_val_batches`", "limit_val_batches"),
+    "test_percent_check": ("use `limit_test_batches`", "limit_test_batches"),
+    "train_percent_check": ("use `limit_train_batches`", "limit_train_batches"),
+    "overfit_pct": ("use `overfit_batches`", "overfit_batches"),
+    "ipu_cores": ("IPU support moved out of Lightning", None),
+}
+"""Trainer arguments that earlier Lightning releases had and 2.x rejects, with their replacement."""
+
+_TYPE_WORDS = {
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "boolean": "a boolean",
+    "array": "an array",
+    "object": "a table",
+}
+
+
+def type_findings(ctx: Context) -> list[Diagnostic]:
+    """All schema findings for the file, computed once and shared by the rules of this module."""
+    return ctx.cached("type_findings", lambda: list(_Walker(ctx.schema).walk(ctx.data, ctx.schema, ())))
+
+
+class _Walker:
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            node = {**self.root["definitions"][name], **rest}
+        return node
+
+    def walk(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
+        node = self.resolve(node)
+        for sub in node.get("allOf", ()):
+            yield from self.walk(value, sub, key)
+        if "anyOf" in node:
+            yield from self.any_of(value, node, key)
+            return
+        if "type" in node and not _accepts(node["type"], value):
+            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {_TYPE_WORDS[node['type']]}, found {_article(value)} {show(value)}")
+            return
+        yield from self.constraints(value, node, key)
+        if isinstance(value, dict) and ("properties" in node or "additionalProperties" in node):
+            yield from self.table(value, node, key)
+        elif isinstance(value, list) and "items" in node:
+            for index, item in enumerate(value):
+                yield from self.walk(item, node["items"], (*key, index))
+
+    def constraints(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
+        choices = node.get("x-choices")
+        if choices is not None and isinstance(value, str):
+            if value.lower() not in choices:
+                yield _choice(key, value, choices)
+            return
+        if "enum" in node and value not in node["enum"] or "const" in node and value != node["const"]:
+            allowed = node.get("enum", [node.get("const")])
+            yield _choice(key, value, allowed)
+            return
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if "minimum" in node and value < node["minimum"]:
+                yield _diag(OUT_OF_RANGE, key, f"{_name(key)} must be at least {node['minimum']!r}, found {show(value)}")
+            if "maximum" in node and value > node["maximum"]:
+                yield _diag(OUT_OF_RANGE, key, f"{_name(key)} must be at most {node['maximum']!r}, found {show(value)}")
+        if isinstance(value, str) and "pattern" in node and not _pattern(node["pattern"]).search(value):
+            yield _diag(OUT_OF_RANGE, key, f"{_name(key)} {show(value)} is not {_pattern_words(node)}")
+
+    def table(self, value: dict[str, Any], node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
+        properties: dict[str, Any] = node.get("properties", {})
+        extra = node.get("additionalProperties", True)
+        for name in node.get("required", ()):
+            if name not in value:
+                yield _diag(MISSING_KEY, key, f"table {_table(key)} needs the key `{name}`")
+        for name, item in value.items():
+            if name in properties:
+                yield from self.walk(item, properties[name], (*key, name))
+            elif extra is False:
+                yield _unknown(key, name, sorted(properties))
+            elif isinstance(extra, dict):
+                yield from self.walk(item, extra, (*key, name))
+
+    def any_of(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
+        branches = [self.resolve(b) for b in node["anyOf"]]
+        results = [list(self.walk(value, b, key)) for b in branches]
+        if any(not r for r in results):
+            return
+        typed = [r for b, r in zip(branches, results) if "type" not in b or _accepts(b["type"], value)]
+        if not typed:
+            expected = _join_or(sorted({_TYPE_WORDS[b["type"]] for b in branches if "type" in b}))
+            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {expected}, found {_article(value)} {show(value)}")
+            return
+        if all(len(r) == 1 and r[0].code == INVALID_CHOICE for r in typed):
+            allowed: list[Any] = []
+            for b in branches:
+                if "type" not in b or _accepts(b["type"], value):
+                    allowed.extend(b.get("x-choices") or b.get("enum") or ([b["const"]] if "const" in b else []))
+            yield _choice(key, value, allowed)
+            return
+        yield from min(typed, key=len)
+
+
+def _accepts(kind: str, value: Any) -> bool:
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "object":
+        return isinstance(value, dict)
+    return False
+
+
+@lru_cache(maxsize=None)
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
+
+
+def _pattern_words(node: dict[str, Any]) -> str:
+    return node.get("x-pattern-words", "in the expected form")
+
+
+def _diag(code: str, key: KeyPath, message: str, fix: Fix | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, key, message, fix=fix)
+
+
+def _name(key: KeyPath) -> str:
+    return f"`{format_key(key)}`" if key else "the file"
+
+
+def _table(key: KeyPath) -> str:
+    return f"`{format_key(key)}`" if key else "at the top level"
+
+
+def _article(value: Any) -> str:
+    word = toml_type(value)
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
+def _join_or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _choice(key: KeyPath, value: Any, allowed: Iterable[Any]) -> Diagnostic:
+    allowed = list(dict.fromkeys(allowed))
+    rendered = ", ".join(show(a) for a in allowed)
+    message = f"{show(value)} is not a valid value for {_name(key)}; expected one of {rendered}"
+    fix = None
+    if isinstance(value, str):
+        strings = [a for a in allowed if isinstance(a, str)]
+        close = difflib.get_close_matches(value.lower(), strings, n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean {show(close[0])}?"
+            fix = Fix(f"Replace with {show(close[0])}", (Edit(key, "value", show(close[0])),), safe=False)
+    return _diag(INVALID_CHOICE, key, message, fix)
+
+
+def _unknown(table: KeyPath, name: str, known: list[str]) -> Diagnostic:
+    key = (*table, name)
+    if table == ("trainer",) and name in REMOVED_ARGUMENTS:
+        advice, replacement = REMOVED_ARGUMENTS[name]
+        fix = None
+        if replacement is not None:
+            fix = Fix(f"Rename `{name}` to `{replacement}`", (Edit(key, "key", replacement),), safe=True)
+        return _diag(REMOVED_ARGUMENT, key, f"`{name}` was removed from the Trainer in Lightning 2.0: {advice}", fix)
+    where = f"in table `{format_key(table)}`" if table else "at the top level"
+    message = f"unknown key `{name}` {where}"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    fix = None
+    if close:
+        message += f"; did you mean `{close[0]}`?"
+        fix = Fix(f"Rename `{name}` to `{close[0]}`", (Edit(key, "key", close[0]),), safe=False)
+    return _diag(UNKNOWN_KEY, key, message, fix)
+
+
+class _SchemaRule(Rule):
+    """Report the schema walk's findings that carry this rule's code."""
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        return [d for d in type_findings(ctx) if d.code == self.code]
+
+
+class WrongType(_SchemaRule):
+    """## What it does
+    Checks that every value has the type its key takes: `max_epochs = "10"` is a string, not an
+    integer. TOML values are typed, so trainer-lint is strict: `true` is not an integer and `"1"`
+    is not a number. An integer is fine where a float is expected.
+
+    ## Why is this bad?
+    `Trainer` either raises on the wrong type or, worse, accepts it and misbehaves later
+    (`"10" < 5` raises deep inside the fit loop, after the job has queued and loaded torch).
+
+    ## Example
+    ```toml
+    [trainer]
+    max_epochs = "10"
+    ```
+
+    ## Fix
+    ```toml
+    [trainer]
+    max_epochs = 10
+    ```
+
+    ## Lightning source
+    The annotations of `Trainer.__init__` in `lightning/pytorch/trainer/trainer.py`.
+    """
+
+    code = WRONG_TYPE
+    name = "wrong-type"
+    summary = "A value has the wrong type for its key"
+
+
+class InvalidChoice(_SchemaRule):
+    """## What it does
+    Checks values that must come from a closed set: `precision`, `accelerator`, `strategy`,
+    `profiler`, `gradient_clip_algorithm`, `deterministic`. It suggests the closest valid value.
+
+    ## Why is this bad?
+    `Trainer` raises `MisconfigurationException` or `ValueError` for an unknown name, but only
+    after torch has loaded.
+
+    ## Example
+    ```toml
+    [trainer]
+    precision = "16-mix"
+    ```
+
+    ## Fix
+    ```toml
+    [trainer]
+    precision = "16-mixed"
+    ```
+
+    ## Lightning source
+    `_PRECISION_INPUT` in `lightning/fabric/plugins/precision/precision.py`;
+    `_check_config_and_set_final_flags` in `trainer/connectors/accelerator_connector.py`;
+    `_init_profiler` in `trainer/setup.py`; `GradClipAlgorithmType` in `utilities/enums.py`.
+    """
+
+    code = INVALID_CHOICE
+    name = "invalid-choice"
+    summary = "A value is not one of the choices its key allows"
+    fixable = True
+
+
+class OutOfRange(_SchemaRule):
+    """## What it does
+    Checks numeric bounds and string forms: `max_epochs >= -1`, `num_nodes >= 1`,
+    `limit_*_batches` between 0 and 1 when a float, `max_time` as `"DD:HH:MM:SS"`, a `class_path`
+    that is a dotted import path.
+
+    ## Why is this bad?
+    `Trainer` raises for these values at construction or at the start of `fit`.
+
+    ## Example
+    ```toml
+    [trainer]
+    limit_val_batches = 1.5
+    ```
+
+    ## Fix
+    ```toml
+    [trainer]
+    limit_val_batches = 1.0
+    ```
+
+    ## Lightning source
+    `_determine_batch_limits` in `trainer/setup.py`; `FitLoop.__init__` in `loops/fit_loop.py`;
+    `Timer.__init__` in `callbacks/timer.py`; `_AcceleratorConnector` in
+    `trainer/connectors/accelerator_connector.py`.
+    """
+
+    code = OUT_OF_RANGE
+    name = "out-of-range"
+    summary = "A value is outside the range or form its key allows"
+
+
+class UnknownKey(_SchemaRule):
+    """## What it does
+    Flags keys the Trainer (or the table they are in) does not take, at every level, with a
+    "did you mean" when a known key is close.
+
+    ## Why is this bad?
+    `Trainer(max_epoch=3)` raises `TypeError`; in a LightningCLI config an unknown key aborts the
+    run. A typo in a key that has a default is worse: it can be silently ignored.
+
+    ## Example
+    ```toml
+    [trainer]
+    max_epoch = 3
+    ```
+
+    ## Fix
+    ```toml
+    [trainer]
+    max_epochs = 3
+    ```
+
+    ## Lightning source
+    The signature of `Trainer.__init__` in `lightning/pytorch/trainer/trainer.py`.
+    """
+
+    code = UNKNOWN_KEY
+    name = "unknown-key"
+    summary = "A key that its table does not take"
+    fixable = True
+
+
+class RemovedArgument(_SchemaRule):
+    """## What it does
+    Flags Trainer arguments that Lightning 2.0 removed (`gpus`, `tpu_cores`, `auto_select_gpus`,
+    `amp_backend`, `resume_from_checkpoint`, `auto_lr_find`, ...) and names their replacement.
+
+    ## Why is this bad?
+    `Trainer` raises `TypeError: __init__() got an unexpected keyword argument 'gpus'`: configs
+    written for Lightning 1.x do not run on 2.x.
+
+    ## Example
+    ```toml
+    [trainer]
+    gpus = 2
+    ```
+
+    ## Fix
+    ```toml
+    [trainer]
+    accelerator = "gpu"
+    devices = 2
+    ```
+
+    ## Lightning source
+    The Lightning 2.0 changelog; the signature of `Trainer.__init__` in
+    `lightning/pytorch/trainer/trainer.py`.
+    """
+
+    code = REMOVED_ARGUMENT
+    name = "removed-argument"
+    summary = "A Trainer argument that Lightning 2.0 removed"
+    fixable = True
+
+
+class MissingKey(_SchemaRule):
+    """## What it does
+    Flags a table that lacks a key it needs, such as a `class_path` table without `class_path`.
+
+    ## Why is this bad?
+    LightningCLI and `trainer-lint run` cannot build an object without knowing its class.
+
+    ## Example
+    ```toml
+    [[trainer.callbacks]]
+    init_args = { monitor = "val_loss" }
+    ```
+
+    ## Fix
+    ```toml
+    [[trainer.callbacks]]
+    class_path = "lightning.pytorch.callbacks.ModelCheckpoint"
+    init_args = { monitor = "val_loss" }
+    ```
+
+    ## Lightning source
+    `lightning/pytorch/cli.py` (`instantiate_class` reads `class_path` and `init_args`).
+    """
+
+    code = MISSING_KEY
+    name = "missing-key"
+    summary = "A table lacks a key it needs"
+
+
+RULES: tuple[type[Rule], ...] = (WrongType, InvalidChoice, OutOfRange, UnknownKey, RemovedArgument, MissingKey)
