@@ -66,6 +66,8 @@ class Diagnostic:
     path: str = ""
     span: Span | None = None
     fix: Fix | None = field(default=None, compare=False)
+    anchor: str = "value"
+    """Which part of ``key`` the span covers: ``"value"`` (default) or ``"key"`` (unknown keys)."""
 
     @property
     def dotted_key(self) -> str:

@@ -80,7 +80,7 @@ def lint_document(document: Document, selection: Selection = ALL) -> FileResult:
     if not is_trainer_config(document.data):
         return FileResult(document.path, skipped=True, document=document)
     found = lint_data(document.data, selection)
-    placed = [d.at(document.path, document.span_of(d.key)) for d in found]
+    placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found]
     placed.sort(key=_order)
     return FileResult(document.path, placed, document=document)
 

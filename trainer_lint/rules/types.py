@@ -137,7 +137,7 @@ class _Walker:
         extra = node.get("additionalProperties", True)
         for name in node.get("required", ()):
             if name not in value:
-                yield _diag(MISSING_KEY, key, f"table {_table(key)} needs the key `{name}`")
+                yield _diag(MISSING_KEY, key, f"table {_table(key)} needs the key `{name}`", anchor="key")
         for name, item in value.items():
             if name in properties:
                 yield from self.walk(item, properties[name], (*key, name))
@@ -191,8 +191,8 @@ def _pattern_words(node: dict[str, Any]) -> str:
     return node.get("x-pattern-words", "in the expected form")
 
 
-def _diag(code: str, key: KeyPath, message: str, fix: Fix | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, key, message, fix=fix)
+def _diag(code: str, key: KeyPath, message: str, fix: Fix | None = None, anchor: str = "value") -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, key, message, fix=fix, anchor=anchor)
 
 
 def _name(key: KeyPath) -> str:
@@ -233,7 +233,8 @@ def _unknown(table: KeyPath, name: str, known: list[str]) -> Diagnostic:
         fix = None
         if replacement is not None:
             fix = Fix(f"Rename `{name}` to `{replacement}`", (Edit(key, "key", replacement),), safe=True)
-        return _diag(REMOVED_ARGUMENT, key, f"`{name}` was removed from the Trainer in Lightning 2.0: {advice}", fix)
+        message = f"`{name}` was removed from the Trainer in Lightning 2.0: {advice}"
+        return _diag(REMOVED_ARGUMENT, key, message, fix, anchor="key")
     where = f"in table `{format_key(table)}`" if table else "at the top level"
     message = f"unknown key `{name}` {where}"
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
@@ -241,7 +242,7 @@ def _unknown(table: KeyPath, name: str, known: list[str]) -> Diagnostic:
     if close:
         message += f"; did you mean `{close[0]}`?"
         fix = Fix(f"Rename `{name}` to `{close[0]}`", (Edit(key, "key", close[0]),), safe=False)
-    return _diag(UNKNOWN_KEY, key, message, fix)
+    return _diag(UNKNOWN_KEY, key, message, fix, anchor="key")
 
 
 class _SchemaRule(Rule):
