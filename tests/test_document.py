@@ -99,7 +99,7 @@ def load_case(name: str) -> tuple[bytes, list[tuple[str, KeyPath, str, Span]]]:
                 raise AssertionError(f"unknown transform {transform!r}")
         if not line or line.startswith("#"):
             continue
-        key, part, span = line.split()
+        key, part, span = line.rsplit(maxsplit=2)
         expected.append((line, parse_key(key), part, parse_span(span)))
     return raw, expected
 
@@ -347,7 +347,7 @@ def test_line_text():
     assert [doc.line_text(n) for n in range(0, 6)] == ["", "a = 1", "", "b = 'é'", "", ""]
 
 
-def test_scanner_failure_keeps_a_partial_index(monkeypatch):
+def test_scanner_failure_keeps_a_partial_index():
     doc = parse_document("a = 1\nb = 2\n")
     doc.text = "a = 1\nb = @@@ ,"  # text the scanner cannot read: no exception, a partial index
     assert doc.span_of(("a",)) == Span(1, 5, 1, 6)
@@ -408,9 +408,10 @@ class Dumper:
 
     def value(self, v, path: KeyPath) -> str:
         if isinstance(v, dict):
-            items = [f"{self.key(k)} = {self.value(x, path + (k,))}" for k, x in v.items()]
-            for k in v:
-                self.keys.setdefault(path + (k,), "")
+            items = []
+            for k, x in v.items():
+                self.keys[path + (k,)] = rendered = self.key(k)
+                items.append(f"{rendered} = {self.value(x, path + (k,))}")
             return "{ " + ", ".join(items) + " }" if items else "{}"
         if isinstance(v, list):
             items = [self.value(x, path + (i,)) for i, x in enumerate(v)]
@@ -496,7 +497,7 @@ _values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.dictionaries(_keys, _values, max_size=5), rnd=st.randoms(use_true_random=False), crlf=st.booleans())
 def test_every_path_has_a_span_over_its_literal(data, rnd, crlf):
     dumper = Dumper(rnd, "\r\n" if crlf else "\n")
@@ -508,5 +509,4 @@ def test_every_path_has_a_span_over_its_literal(data, rnd, crlf):
     for path, literal in dumper.values.items():
         assert slice_of(doc, doc.span_of(path)) == literal, (path, text)
     for path, rendered in dumper.keys.items():
-        if rendered:
-            assert slice_of(doc, doc.span_of(path, part="key")) == rendered, (path, text)
+        assert slice_of(doc, doc.span_of(path, part="key")) == rendered, (path, text)

@@ -352,7 +352,8 @@ class _Scanner:
                 if text[pos] in "]}":
                     stack.pop()
                     start, pos = box[2], pos + 1
-                    index[box[1]] = [box[3], box[4], start, pos, False] if box[3] >= 0 else [start, pos, start, pos, False]
+                    ks, ke = (box[3], box[4]) if box[3] >= 0 else (start, pos)
+                    index[box[1]] = [ks, ke, start, pos, False]
                     if stack:
                         pos = _NEXT_ITEM.match(text, pos).end()
                     continue
