@@ -3,8 +3,8 @@
 The expected file lists every diagnostic the engine reports for the TOML file, one per line, as
 ``LINE:COL CODE SEVERITY KEY`` (KEY is the dotted key path; ``-`` for the whole file). An empty
 expected file means the file is clean. Names starting with ``bad`` must contain the directory's
-code; names starting with ``ok`` must not. Regenerate an expected file by hand, never by tool:
-it is the assertion.
+code; names starting with ``ok`` must not. The expected file is the assertion: write it from
+what the rule should say, or review a generated one line by line (positions by eye).
 """
 
 from __future__ import annotations
