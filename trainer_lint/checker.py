@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from trainer_lint.diagnostic import Diagnostic, Severity
@@ -56,19 +56,76 @@ def check_file(path: str, selection: Selection = ALL) -> FileResult | PathProble
     return lint_document(document, selection)
 
 
-def check_paths(paths: Iterable[str], selection: Selection = ALL, exclude: tuple[str, ...] = ()) -> Report:
-    """Lint every TOML file under ``paths``."""
+def check_paths(
+    paths: Iterable[str],
+    selection: Selection = ALL,
+    exclude: tuple[str, ...] = (),
+    per_file: Callable[[str], Selection] | None = None,
+) -> Report:
+    """Lint every TOML file under ``paths``; ``per_file(path)``, when given, picks each file's
+    selection (``per-file-ignores``) instead of ``selection``."""
     report = Report()
-    for item in discover(paths, exclude):
+    items = list(discover(paths, exclude))
+    outcomes = iter(_check_files([i for i in items if not isinstance(i, PathProblem)], selection, per_file))
+    for item in items:
         if isinstance(item, PathProblem):
             report.problems.append(item)
             continue
-        outcome = check_file(item, selection)
+        outcome = next(outcomes)
         if isinstance(outcome, PathProblem):
             report.problems.append(outcome)
         else:
             report.results.append(outcome)
     return report
+
+
+PARALLEL_MIN_FILES = 2000
+"""The fewest files worth a process pool when ``TRAINER_LINT_JOBS`` asks for one. The pool is off
+by default: on the 2-core benchmark machine it did not win (docs/benchmarks.md, measured with
+``benchmarks/run.py --jobs-compare``)."""
+CHUNK_FILES = 200
+
+_WORK: tuple[Selection, Callable[[str], Selection] | None] = (ALL, None)
+"""What forked workers lint with (inherited, so it is never pickled)."""
+
+
+def jobs_for(count: int) -> int:
+    """How many processes lint ``count`` files: 1, unless ``TRAINER_LINT_JOBS=N`` (N > 1) asks for
+    a pool and there are at least :data:`PARALLEL_MIN_FILES` files. Only where ``fork`` exists."""
+    import os
+
+    wanted = os.environ.get("TRAINER_LINT_JOBS", "").strip()
+    if not wanted.isdigit() or int(wanted) <= 1 or count < PARALLEL_MIN_FILES:
+        return 1
+    jobs = min(int(wanted), 8, max(1, count // CHUNK_FILES))
+    if jobs > 1:
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return 1
+    return jobs
+
+
+def _check_files(
+    files: list[str], selection: Selection, per_file: Callable[[str], Selection] | None
+) -> list[FileResult | PathProblem]:
+    """Lint ``files``, in order; in forked worker processes for large trees (order is kept)."""
+    jobs = jobs_for(len(files))
+    if jobs <= 1:
+        return [check_file(f, per_file(f) if per_file is not None else selection) for f in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORK
+    _WORK = (selection, per_file)
+    chunks = [files[i : i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [outcome for chunk in pool.map(_check_chunk, chunks) for outcome in chunk]
+
+
+def _check_chunk(files: list[str]) -> list[FileResult | PathProblem]:
+    selection, per_file = _WORK
+    return [check_file(f, per_file(f) if per_file is not None else selection) for f in files]
 
 
 def _reason(error: OSError) -> str:

@@ -29,13 +29,19 @@ from .diagnostic import KeyPath, Span
 MAX_BYTES = 10 * 1024 * 1024
 """Files larger than this are not linted (``TL003``)."""
 
+MAX_DEPTH = 100
+"""Tables and arrays nested deeper than this are not linted (``TL001``): the rules walk values
+recursively, and tomli itself gives up (``RecursionError``) a few hundred levels down."""
+
 __all__ = [
     "MAX_BYTES",
+    "MAX_DEPTH",
     "Document",
     "DocumentError",
     "NotARegularFile",
     "decode",
     "parse_document",
+    "read_bytes",
     "read_document",
 ]
 
@@ -70,6 +76,13 @@ def read_document(path: str | os.PathLike) -> Document:
     not UTF-8 text, or not TOML.
     """
     name = os.fsdecode(os.fspath(path))
+    return parse_document(decode(read_bytes(path), name), name)
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of the regular file at ``path``, refused (``TL003``) above :data:`MAX_BYTES`
+    without reading it all. Raises :class:`OSError` as :func:`read_document` does."""
+    name = os.fsdecode(os.fspath(path))
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)  # O_NONBLOCK: opening a FIFO must not wait for a writer
     try:
@@ -92,7 +105,7 @@ def read_document(path: str | os.PathLike) -> Document:
         os.close(fd)
     if size > MAX_BYTES:
         raise _too_large(size, name)
-    return parse_document(decode(b"".join(chunks), name), name)
+    return b"".join(chunks)
 
 
 def _too_large(size: int, path: str) -> DocumentError:
@@ -136,8 +149,26 @@ def parse_document(text: str, path: str = "<string>") -> Document:
         span = Span(line, column, line, column + 1) if line and column else None
         raise DocumentError("TL001", f"TOML syntax error: {message}", span, path) from None
     except RecursionError:
-        raise DocumentError("TL001", "TOML nesting is too deep", None, path) from None
+        raise DocumentError("TL001", _TOO_DEEP, None, path) from None
+    if _too_deep(data):  # a fixed limit, so the outcome never depends on the caller's stack
+        raise DocumentError("TL001", _TOO_DEEP, None, path)
     return Document(path=path, text=text, data=data)
+
+
+_TOO_DEEP = f"TOML nesting is too deep (more than {MAX_DEPTH} levels); not linted"
+
+
+def _too_deep(data: dict) -> bool:
+    """Whether tables and arrays nest deeper than :data:`MAX_DEPTH` (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        for child in value.values() if isinstance(value, dict) else value:  # type: ignore[union-attr]
+            if isinstance(child, (dict, list)):
+                if depth >= MAX_DEPTH:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 # --------------------------------------------------------------------------- document
@@ -182,6 +213,19 @@ class Document:
         except TypeError:  # an unhashable or non-iterable key
             pass
         return Span(1, 1, 1, 1)
+
+    def offsets_of(self, key: KeyPath, *, part: str = "value") -> tuple[int, int] | None:
+        """String offsets ``[start, end)`` in :attr:`text` of ``key``'s key (``part="key"``) or
+        value text, or ``None`` when ``key`` is not written in the file: unlike :meth:`span_of`
+        there is no fallback, so a fixer never edits the wrong place. Tables known only from a
+        prefix (``a`` in ``[a.b]``) count as not written."""
+        try:
+            entry = self._positions().get(tuple(key))
+        except TypeError:
+            return None
+        if entry is None or entry[4]:
+            return None
+        return (entry[0], entry[1]) if part == "key" else (entry[2], entry[3])
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its line ending ("" past the end)."""

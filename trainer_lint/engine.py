@@ -81,6 +81,10 @@ def lint_document(document: Document, selection: Selection = ALL) -> FileResult:
         return FileResult(document.path, skipped=True, document=document)
     found = lint_data(document.data, selection)
     placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found]
+    if "trainer-lint" in document.text.lower():  # `# trainer-lint: ignore[...]` comments
+        from trainer_lint import suppression
+
+        placed = suppression.apply(placed, document, selection)
     placed.sort(key=_order)
     return FileResult(document.path, placed, document=document)
 
@@ -90,15 +94,31 @@ def lint_data(data: dict[str, Any], selection: Selection = ALL) -> list[Diagnost
     ctx = Context(data, load_packaged())
     found: list[Diagnostic] = []
     seen: set[tuple[str, Any, str]] = set()
-    for rule in RULES:
-        if not selection.enabled(rule.code):
-            continue
+    for rule in _enabled_rules(selection):
         for diagnostic in rule().check(ctx):
             ident = (diagnostic.code, diagnostic.key, diagnostic.message)
             if ident not in seen:
                 seen.add(ident)
                 found.append(diagnostic)
     return found
+
+
+_ENABLED: dict[Selection, tuple[type, ...]] = {}
+
+
+def _enabled_rules(selection: Selection) -> tuple[type, ...]:
+    """The rules ``selection`` enables, in catalogue order: worked out once per selection, not
+    once per file (selections are frozen, so equal ones share the answer)."""
+    try:
+        return _ENABLED[selection]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable selection-like object
+        return tuple(rule for rule in RULES if selection.enabled(rule.code))
+    if len(_ENABLED) > 256:
+        _ENABLED.clear()
+    enabled = _ENABLED[selection] = tuple(rule for rule in RULES if selection.enabled(rule.code))
+    return enabled
 
 
 def _order(d: Diagnostic) -> tuple[int, int, str]:

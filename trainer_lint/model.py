@@ -86,6 +86,10 @@ GRADIENT_CLIP_ALGORITHMS = ("norm", "value")
 CLASS_PATH_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"
 """A dotted Python import path such as ``lightning.pytorch.callbacks.ModelCheckpoint``."""
 
+CLASS_PATH_OR_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
+"""A dotted import path, or a bare class name (``ModelCheckpoint``), which LightningCLI resolves
+for Lightning's callbacks and loggers; the TL5xx rules say where a bare name cannot work."""
+
 
 def _choices(values: tuple[str, ...]) -> Any:
     """A string that must be one of ``values``, compared case-insensitively as Lightning does."""
@@ -127,8 +131,8 @@ class ClassPathConfig(TypedDict):
     class_path: Annotated[
         str,
         Field(
-            pattern=CLASS_PATH_PATTERN,
-            json_schema_extra={"x-pattern-words": "a dotted import path"},
+            pattern=CLASS_PATH_OR_NAME_PATTERN,
+            json_schema_extra={"x-pattern-words": "a dotted import path or a class name"},
             description="Dotted import path of the class, e.g. `lightning.pytorch.callbacks.ModelCheckpoint`.",
         ),
     ]
@@ -147,9 +151,31 @@ ObjectConfig = Union[ClassPathConfig, ClassPathString]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 TimeString = Annotated[
-    str, Field(pattern=r"^\d+:\d+:\d+:\d+$", json_schema_extra={"x-pattern-words": 'a time in the form "DD:HH:MM:SS"'})
+    str,
+    Field(
+        pattern=r"^\s*\d+:\d\d:\d\d:\d\d\s*$",
+        json_schema_extra={"x-pattern-words": 'a time in the form "DD:HH:MM:SS" (two digits for hours, minutes, seconds)'},
+    ),
 ]
-LimitBatches = Optional[Union[NonNegativeInt, Fraction]]
+r"""``max_time`` as a string: ``Timer`` matches ``(\d+):(\d\d):(\d\d):(\d\d)`` on the stripped value."""
+LimitBatches = Optional[Union[int, float]]
+"""``limit_*_batches``: Lightning checks the range (``[0.0, 1.0]`` or a whole number) only when it
+reads the value, which it does not under ``fast_dev_run`` or ``overfit_batches``; the TL2xx rules
+check it, not the schema."""
+
+
+class IntervalDict(TypedDict, total=False):
+    """A ``val_check_interval`` duration as ``datetime.timedelta`` keyword arguments (ints or floats)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[misc]
+
+    days: Annotated[Union[int, float], Field(description="Days.")]
+    hours: Annotated[Union[int, float], Field(description="Hours.")]
+    minutes: Annotated[Union[int, float], Field(description="Minutes.")]
+    seconds: Annotated[Union[int, float], Field(description="Seconds.")]
+    milliseconds: Annotated[Union[int, float], Field(description="Milliseconds.")]
+    microseconds: Annotated[Union[int, float], Field(description="Microseconds.")]
+    weeks: Annotated[Union[int, float], Field(description="Weeks.")]
 
 
 @dataclass(config=ConfigDict(extra="allow", strict=True))
@@ -177,7 +203,20 @@ class BaseTrainerConfig:
             "strategy",
         ),
     )
-    devices: Union[list[NonNegativeInt], str, int] = Field(
+    devices: Union[
+        list[NonNegativeInt],
+        Annotated[
+            str,
+            # What `_parse_gpu_ids` / `_parse_tpu_devices_str` can read: "auto", one int() or a
+            # comma-separated list of int()s (empty items skipped). Anything else raises for every
+            # accelerator; which readable strings an accelerator accepts is for the TL3xx rules.
+            Field(
+                pattern=r"^(auto|\s*[+-]?\d+(_\d+)*\s*|(\s*[+-]?\d+(_\d+)*\s*)?(,(\s*[+-]?\d+(_\d+)*\s*)?)+)$",
+                json_schema_extra={"x-pattern-words": 'a device count, a comma-separated list of device indices or "auto"'},
+            ),
+        ],
+        int,
+    ] = Field(
         default="auto",
         description=_describe(
             "Which or how many devices: a positive count, a list of device indices, a string such as "
@@ -233,7 +272,7 @@ class BaseTrainerConfig:
         default=None,
         description=_describe("Print a model summary before fitting (on when unset).", "enable-model-summary"),
     )
-    log_every_n_steps: Optional[NonNegativeInt] = Field(
+    log_every_n_steps: Optional[int] = Field(
         default=None,
         description=_describe("How often, in training steps, to log metrics (50 when unset).", "log-every-n-steps"),
     )
@@ -318,7 +357,7 @@ class BaseTrainerConfig:
             "limit-predict-batches",
         ),
     )
-    overfit_batches: Union[NonNegativeInt, Fraction] = Field(
+    overfit_batches: Union[int, float] = Field(
         default=0.0,
         description=_describe(
             "Train (and validate) on this fraction or number of training batches, to check the "
@@ -328,7 +367,7 @@ class BaseTrainerConfig:
     )
 
     # Validation
-    val_check_interval: Optional[Union[NonNegativeInt, Fraction, TimeString, TimeDict]] = Field(
+    val_check_interval: Optional[Union[int, float, str, IntervalDict]] = Field(
         default=None,
         description=_describe(
             "How often to validate within an epoch: a fraction of the epoch (float), every N "
@@ -338,7 +377,7 @@ class BaseTrainerConfig:
         ),
     )
     check_val_every_n_epoch: Annotated[
-        Optional[Union[Annotated[int, Field(ge=1)], Literal["none"]]], AfterValidator(_none_spelling)
+        Optional[Union[int, Literal["none"]]], AfterValidator(_none_spelling)
     ] = (
         Field(
             default=1,
@@ -349,7 +388,7 @@ class BaseTrainerConfig:
             ),
         )
     )
-    num_sanity_val_steps: Optional[Annotated[int, Field(ge=-1)]] = Field(
+    num_sanity_val_steps: Optional[int] = Field(
         default=None,
         description=_describe(
             "Validation batches to run before training starts (2 when unset); -1 runs them all, 0 none.",
@@ -358,7 +397,7 @@ class BaseTrainerConfig:
     )
 
     # Optimisation
-    accumulate_grad_batches: Annotated[int, Field(ge=1)] = Field(
+    accumulate_grad_batches: int = Field(
         default=1,
         description=_describe("Accumulate gradients over this many batches per optimizer step.", "accumulate-grad-batches"),
     )

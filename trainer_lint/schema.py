@@ -51,6 +51,7 @@ def build_schema() -> dict[str, Any]:
     for name, prop in trainer["properties"].items():
         _add_taplo_docs(name, prop)
     _hook_snapshot(schema)
+    _document_enums(schema)
     return schema
 
 
@@ -91,11 +92,49 @@ def _clean(node: Any) -> Any:
     if "$ref" in out and len(out) > 1:
         ref = out.pop("$ref")
         out["allOf"] = [{"$ref": ref}]
-    if "enum" in out:
-        out.setdefault("x-taplo", {}).setdefault("docs", {})["enumValues"] = [
-            f"`{json.dumps(value)}`" for value in out["enum"]
-        ]
     return out
+
+
+ENUM_DOCS: dict[Any, str] = {
+    "32-true": "Full 32-bit precision (the default).",
+    "16-mixed": "16-bit mixed precision (AMP with a gradient scaler); on CPU Lightning uses bf16-mixed.",
+    "bf16-mixed": "bfloat16 mixed precision (AMP); needs bf16 support on the device.",
+    "16-true": "Weights and compute in float16 (no AMP).",
+    "bf16-true": "Weights and compute in bfloat16 (no AMP).",
+    "64-true": "Double precision.",
+    "transformer-engine": "NVIDIA Transformer Engine FP8 with bf16 weights; needs `transformer_engine`.",
+    "transformer-engine-float16": "NVIDIA Transformer Engine FP8 with fp16 weights; needs `transformer_engine`.",
+    "16": "Discouraged short form of \"16-mixed\".",
+    "bf16": "Discouraged short form of \"bf16-mixed\".",
+    "32": "Short form of \"32-true\".",
+    "64": "Short form of \"64-true\".",
+    16: "Discouraged short form of \"16-mixed\".",
+    32: "Short form of \"32-true\".",
+    64: "Short form of \"64-true\".",
+    "auto": "Pick what is available.",
+    "cpu": "Train on the CPU.",
+    "gpu": "Train on NVIDIA GPUs (alias of cuda), or Apple MPS where that is what is available.",
+    "cuda": "Train on NVIDIA GPUs.",
+    "mps": "Train on Apple Silicon GPUs.",
+    "tpu": "Train on TPUs (needs torch_xla).",
+    "hpu": "Train on Intel Gaudi HPUs (needs lightning-habana).",
+}
+"""Hover text for enum values, shown by Taplo next to each completion."""
+
+
+def _document_enums(node: Any) -> None:
+    """Give every ``enum`` Taplo's ``x-taplo.docs.enumValues`` (after all additions)."""
+    if isinstance(node, list):
+        for item in node:
+            _document_enums(item)
+    elif isinstance(node, dict):
+        if isinstance(node.get("enum"), list):
+            node.setdefault("x-taplo", {}).setdefault("docs", {})["enumValues"] = [
+                ENUM_DOCS.get(value, f"`{json.dumps(value)}`") if not isinstance(value, bool) else f"`{json.dumps(value)}`"
+                for value in node["enum"]
+            ]
+        for value in node.values():
+            _document_enums(value)
 
 
 def _add_taplo_docs(name: str, prop: dict[str, Any]) -> None:

@@ -57,6 +57,8 @@ def hardware(cuda: int = 0, mps: bool = False):
         mock.patch.object(fabric_mps.MPSAccelerator, "is_available", staticmethod(lambda: mps)),
         mock.patch("torch.cuda.is_available", lambda: cuda > 0),
         mock.patch("torch.cuda.device_count", lambda: cuda),
+        # Entry-point discovery costs ~35 ms a Trainer and finds nothing here; skip it.
+        mock.patch("lightning.pytorch.trainer.connectors.callback_connector._load_external_callbacks", lambda group: []),
     ]
     if cuda:
         patches.append(mock.patch("torch.cuda.get_device_capability", lambda *a, **k: (9, 0)))
@@ -67,6 +69,21 @@ def hardware(cuda: int = 0, mps: bool = False):
         yield
 
 
+@contextlib.contextmanager
+def _torch_flags():
+    """Restore the global torch flags that ``deterministic`` / ``benchmark`` set while building."""
+    import torch
+
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    benchmark = torch.backends.cudnn.benchmark
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+        torch.backends.cudnn.benchmark = benchmark
+
+
 def build(trainer: dict[str, Any], *, cuda: int = 0, mps: bool = False) -> Outcome:
     """Construct ``Trainer(**trainer)`` under mocked hardware; record whether it raised and what it warned."""
     from lightning.pytorch import Trainer
@@ -75,7 +92,7 @@ def build(trainer: dict[str, Any], *, cuda: int = 0, mps: bool = False) -> Outco
     kwargs.setdefault("default_root_dir", _ROOT)
     if kwargs.get("check_val_every_n_epoch") == "none":
         kwargs["check_val_every_n_epoch"] = None
-    with warnings.catch_warnings(record=True) as caught, hardware(cuda, mps):
+    with warnings.catch_warnings(record=True) as caught, hardware(cuda, mps), _torch_flags():
         warnings.simplefilter("always")
         try:
             Trainer(**kwargs)

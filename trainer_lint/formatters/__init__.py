@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 FORMATS: dict[str, str] = {
     "text": "trainer_lint.formatters.text",
     "json": "trainer_lint.formatters.json_format",
+    "full": "trainer_lint.formatters.full",
+    "github": "trainer_lint.formatters.github",
+    "sarif": "trainer_lint.formatters.sarif",
 }
 """Format name -> module that renders it (imported only when used)."""
 

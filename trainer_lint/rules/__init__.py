@@ -7,12 +7,17 @@ has a failing and a passing case under ``tests/cases/``.
 
 from __future__ import annotations
 
-from trainer_lint.rules import document, types
+from trainer_lint.rules import document, hardware, loops, meta, objects, trainer, types
 from trainer_lint.rules.base import Context, Rule
 
 RULES: tuple[type[Rule], ...] = (
     *document.RULES,
     *types.RULES,
+    *trainer.RULES,
+    *loops.RULES,
+    *hardware.RULES,
+    *objects.RULES,
+    *meta.RULES,
 )
 
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}

@@ -16,6 +16,7 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
@@ -71,6 +72,12 @@ REMOVED_ARGUMENTS: dict[str, tuple[str, str | None]] = {
 }
 """Trainer arguments that earlier Lightning releases had and 2.x rejects, with their replacement."""
 
+MAX_FINDINGS = 1000
+"""At most this many schema findings per file, and :data:`MAX_ARRAY_FINDINGS` per array: a
+hostile file (a million bad elements, a million unknown keys) is linted in bounded time. Every
+finding is an error, so the cap never changes the exit code."""
+MAX_ARRAY_FINDINGS = 100
+
 _TYPE_WORDS = {
     "integer": "an integer",
     "number": "a number",
@@ -83,7 +90,29 @@ _TYPE_WORDS = {
 
 def type_findings(ctx: Context) -> list[Diagnostic]:
     """All schema findings for the file, computed once and shared by the rules of this module."""
-    return ctx.cached("type_findings", lambda: list(_Walker(ctx.schema).walk(ctx.data, ctx.schema, ())))
+    walk = _Walker(ctx.schema).walk(ctx.data, ctx.schema, ())
+    return ctx.cached("type_findings", lambda: list(islice(walk, MAX_FINDINGS)))
+
+
+_WALKED_KEYWORDS = frozenset(
+    {"$ref", "allOf", "anyOf", "type", "x-choices", "enum", "const", "minimum", "maximum", "pattern",
+     "properties", "additionalProperties", "required", "items"}
+)
+"""The keywords :class:`_Walker` reads; an ``allOf`` entry with none of them cannot yield a finding.
+Keep this in step with the walker when it learns a keyword."""
+
+
+_WALKED_CACHE: dict[int, tuple[list[Any], tuple[dict[str, Any], ...]]] = {}
+
+
+def _walked(all_of: list[Any]) -> tuple[dict[str, Any], ...]:
+    """The entries of an ``allOf`` that the walker can find something in (cached per list: the
+    class snapshot adds dozens of ``if``/``then`` entries that it skips)."""
+    hit = _WALKED_CACHE.get(id(all_of))
+    if hit is None or hit[0] is not all_of:
+        hit = (all_of, tuple(sub for sub in all_of if not _WALKED_KEYWORDS.isdisjoint(sub)))
+        _WALKED_CACHE[id(all_of)] = hit
+    return hit[1]
 
 
 class _Walker:
@@ -99,8 +128,9 @@ class _Walker:
 
     def walk(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
         node = self.resolve(node)
-        for sub in node.get("allOf", ()):
-            yield from self.walk(value, sub, key)
+        if "allOf" in node:
+            for sub in _walked(node["allOf"]):
+                yield from self.walk(value, sub, key)
         if "anyOf" in node:
             yield from self.any_of(value, node, key)
             return
@@ -111,8 +141,13 @@ class _Walker:
         if isinstance(value, dict) and ("properties" in node or "additionalProperties" in node):
             yield from self.table(value, node, key)
         elif isinstance(value, list) and "items" in node:
+            found = 0
             for index, item in enumerate(value):
-                yield from self.walk(item, node["items"], (*key, index))
+                for diagnostic in self.walk(item, node["items"], (*key, index)):
+                    yield diagnostic
+                    found += 1
+                if found >= MAX_ARRAY_FINDINGS:  # a huge bad array: its first findings suffice
+                    return
 
     def constraints(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
         choices = node.get("x-choices")
@@ -148,6 +183,9 @@ class _Walker:
 
     def any_of(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
         branches = [self.resolve(b) for b in node["anyOf"]]
+        for b in branches:  # fast path: one clean branch means no findings, so stop at the first
+            if ("type" not in b or "anyOf" in b or _accepts(b["type"], value)) and next(self.walk(value, b, key), None) is None:
+                return
         results = [list(self.walk(value, b, key)) for b in branches]
         if any(not r for r in results):
             return

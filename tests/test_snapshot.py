@@ -1,0 +1,66 @@
+"""The committed class snapshot matches a fresh generation against the installed Lightning."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from trainer_lint import classes
+
+
+def test_snapshot_is_fresh():
+    pytest.importorskip("lightning")
+    from trainer_lint.classes import generate
+
+    fresh = generate.render()
+    committed = classes.SNAPSHOT.read_text(encoding="utf-8")
+    assert committed == fresh, "snapshot.json is stale: run `python -m trainer_lint.classes.generate`, then `python -m trainer_lint schema`"
+
+
+def test_snapshot_is_stamped_and_covers_the_classes_configs_name():
+    data = json.loads(classes.SNAPSHOT.read_text(encoding="utf-8"))
+    assert "python -m trainer_lint.classes.generate" in data["$comment"]
+    names = {info["name"] for info in data["classes"].values()}
+    for name in (
+        "ModelCheckpoint", "EarlyStopping", "LearningRateMonitor", "RichProgressBar", "TQDMProgressBar",
+        "StochasticWeightAveraging", "GradientAccumulationScheduler", "Timer", "ModelSummary", "RichModelSummary",
+        "DeviceStatsMonitor", "BackboneFinetuning", "BatchSizeFinder", "LearningRateFinder", "OnExceptionCheckpoint",
+        "ThroughputMonitor", "CSVLogger", "TensorBoardLogger", "WandbLogger", "MLFlowLogger", "CometLogger",
+        "DDPStrategy", "FSDPStrategy", "DeepSpeedStrategy", "SingleDeviceStrategy", "ModelParallelStrategy", "XLAStrategy",
+        "SimpleProfiler", "AdvancedProfiler", "PyTorchProfiler", "XLAProfiler", "MixedPrecision", "DoublePrecision",
+        "SLURMEnvironment", "TorchCheckpointIO", "TorchSyncBatchNorm",
+    ):
+        assert name in names, name
+
+
+@pytest.mark.parametrize(
+    "path, slot, expected",
+    [
+        ("lightning.pytorch.callbacks.ModelCheckpoint", "callbacks", "ModelCheckpoint"),
+        ("lightning.pytorch.callbacks.model_checkpoint.ModelCheckpoint", "callbacks", "ModelCheckpoint"),
+        ("pytorch_lightning.callbacks.ModelCheckpoint", "callbacks", "ModelCheckpoint"),
+        ("ModelCheckpoint", "callbacks", "ModelCheckpoint"),
+        ("CSVLogger", "logger", "CSVLogger"),
+        ("lightning.pytorch.loggers.CSVLogger", "logger", "CSVLogger"),
+        ("lightning_fabric.plugins.environments.SLURMEnvironment", "plugins", "SLURMEnvironment"),
+        ("DDPStrategy", "strategy", None),  # a bare string is a registered name there
+        ("ModelCheckpoint", "logger", None),
+        ("my.Model", "model", None),
+    ],
+)
+def test_resolve(path, slot, expected):
+    found = classes.resolve(path, slot)
+    assert (found.name if found else None) == expected
+
+
+def test_schema_completes_init_args():
+    from trainer_lint.schema import load_packaged
+
+    branches = load_packaged()["definitions"]["ClassPathConfig"]["allOf"]
+    checkpoint = next(b for b in branches if "lightning.pytorch.callbacks.ModelCheckpoint" in b["if"]["properties"]["class_path"]["enum"])
+    init_args = checkpoint["then"]["properties"]["init_args"]
+    assert init_args["additionalProperties"] is False
+    assert init_args["properties"]["save_top_k"]["type"] == "integer"
+    wandb = next(b for b in branches if "lightning.pytorch.loggers.WandbLogger" in b["if"]["properties"]["class_path"]["enum"])
+    assert "additionalProperties" not in wandb["then"]["properties"]["init_args"]  # takes **kwargs

@@ -1,0 +1,209 @@
+"""Lightning's own classes, as a committed snapshot: lookup at lint time, completion in the schema.
+
+``snapshot.json`` (written by :mod:`trainer_lint.classes.generate`, which imports Lightning at
+development time) holds every public callback, logger, strategy, profiler, plugin and accelerator
+class of Lightning with the import paths that reach it and its ``__init__`` parameters. This
+module reads it with :mod:`json` alone: it never imports torch, Lightning, or any module a config
+names. Loading is lazy, so files without ``class_path`` objects never pay for it.
+
+Lookup accepts every spelling Lightning users write: the re-exported short path
+(``lightning.pytorch.callbacks.ModelCheckpoint``), the defining module
+(``lightning.pytorch.callbacks.model_checkpoint.ModelCheckpoint``), the standalone package names
+(``pytorch_lightning.…``, ``lightning_fabric.…``) and, in the slots where LightningCLI resolves
+them (callbacks and loggers), the bare class name (``ModelCheckpoint``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SNAPSHOT = Path(__file__).with_name("snapshot.json")
+
+PACKAGE_ALIASES = (("pytorch_lightning.", "lightning.pytorch."), ("lightning_fabric.", "lightning.fabric."))
+"""Standalone package prefixes and the ``lightning`` names they mirror."""
+
+SLOT_KINDS: dict[str, frozenset[str]] = {
+    "callbacks": frozenset({"callback"}),
+    "logger": frozenset({"logger"}),
+    "strategy": frozenset({"strategy"}),
+    "profiler": frozenset({"profiler"}),
+    "plugins": frozenset({"precision", "checkpoint_io", "environment", "layer_sync"}),
+    "accelerator": frozenset({"accelerator"}),
+    "model": frozenset(),
+    "data": frozenset(),
+}
+"""Which kinds of Lightning class each object-typed key takes (``model``/``data`` take user classes)."""
+
+SHORT_NAME_SLOTS = frozenset({"callbacks", "logger"})
+"""Slots where LightningCLI resolves a bare class name: their type is a Lightning base class, not
+``str``; elsewhere (``strategy``, ``profiler``, ``plugins``, ``accelerator``) a bare string is a
+registered name and reaches the Trainer as a string."""
+
+KIND_WORDS = {
+    "callback": "a callback",
+    "logger": "a logger",
+    "strategy": "a strategy",
+    "profiler": "a profiler",
+    "precision": "a precision plugin",
+    "checkpoint_io": "a checkpoint IO plugin",
+    "environment": "a cluster environment plugin",
+    "layer_sync": "a layer sync plugin",
+    "accelerator": "an accelerator",
+}
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """One snapshotted class."""
+
+    path: str
+    """The canonical import path (the shortest public one)."""
+    data: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.data["name"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.data["kind"])
+
+    @property
+    def params(self) -> dict[str, dict[str, Any]]:
+        return self.data["params"]  # type: ignore[no-any-return]
+
+    @property
+    def takes_kwargs(self) -> bool:
+        return bool(self.data["kwargs"])
+
+    @property
+    def abstract(self) -> bool:
+        return bool(self.data["abstract"])
+
+    def has(self, tag: str) -> bool:
+        return tag in self.data.get("tags", ())
+
+
+@lru_cache(maxsize=1)
+def load() -> dict[str, Any]:
+    """The snapshot as parsed JSON (read once per process)."""
+    return json.loads(SNAPSHOT.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, str], dict[str, list[str]], frozenset[str]]:
+    by_alias: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}
+    modules: set[str] = set()
+    for canonical, info in load()["classes"].items():
+        for alias in info["aliases"]:
+            by_alias[alias] = canonical
+            modules.add(alias.rsplit(".", 1)[0])
+        by_name.setdefault(info["name"], []).append(canonical)
+    return by_alias, by_name, frozenset(modules)
+
+
+def normalize(path: str) -> str:
+    """``pytorch_lightning.x`` -> ``lightning.pytorch.x``; ``lightning_fabric.x`` -> ``lightning.fabric.x``."""
+    for old, new in PACKAGE_ALIASES:
+        if path.startswith(old):
+            return new + path[len(old):]
+    return path
+
+
+def info(canonical: str) -> ClassInfo:
+    """The snapshot entry of a canonical path."""
+    return ClassInfo(canonical, load()["classes"][canonical])
+
+
+def resolve(path: str, slot: str | None = None) -> ClassInfo | None:
+    """The Lightning class ``path`` names, or None when it names none (or a class outside Lightning).
+
+    A bare name resolves only in :data:`SHORT_NAME_SLOTS`, and only to a class of that slot's kind.
+    """
+    by_alias, by_name, _ = _index()
+    if "." not in path:
+        if slot not in SHORT_NAME_SLOTS:
+            return None
+        matches = [c for c in by_name.get(path, ()) if info(c).kind in SLOT_KINDS[slot]]
+        return info(matches[0]) if len(matches) == 1 else None
+    canonical = by_alias.get(normalize(path))
+    return info(canonical) if canonical else None
+
+
+def in_known_module(path: str) -> bool:
+    """Whether ``path`` points into a Lightning module the snapshot covers (so a miss is a typo)."""
+    module = normalize(path).rsplit(".", 1)[0]
+    return module in _index()[2]
+
+
+def suggest(path: str, slot: str | None = None) -> str | None:
+    """The closest snapshotted spelling of ``path`` (same module first), for "did you mean"."""
+    by_alias, by_name, _ = _index()
+    kinds = SLOT_KINDS.get(slot or "", frozenset())
+    if "." not in path:
+        names = [n for n, cs in by_name.items() if any(info(c).kind in kinds for c in cs)]
+        close = difflib.get_close_matches(path, names, n=1, cutoff=0.6)
+        return close[0] if close else None
+    normal = normalize(path)
+    module, _, name = normal.rpartition(".")
+    same = [a.rpartition(".")[2] for a in by_alias if a.rpartition(".")[0] == module]
+    close = difflib.get_close_matches(name, same, n=1, cutoff=0.6)
+    if not close:
+        return None
+    prefix = path[: len(path) - len(normal)] if False else None  # noqa: F841 - keep the user's package name
+    suggestion = f"{module}.{close[0]}"
+    for old, new in PACKAGE_ALIASES:
+        if path.startswith(old):
+            suggestion = old + suggestion[len(new):]
+    return suggestion
+
+
+def extend_schema(schema: dict[str, Any]) -> None:
+    """Add ``init_args`` completion for Lightning's classes to ``ClassPathConfig`` (draft-07 if/then).
+
+    For each concrete class: ``if class_path is one of its spellings then init_args has these
+    properties``, with each parameter's type, default and one line of docs. ``additionalProperties:
+    false`` only for classes whose ``__init__`` takes no ``**kwargs``. The lint rules do not read
+    this (they read the snapshot); it is for editors.
+    """
+    definitions = schema.get("definitions", {})
+    target = definitions.get("ClassPathConfig")
+    if target is None:
+        return
+    branches: list[dict[str, Any]] = []
+    examples: list[str] = []
+    for canonical, data in load()["classes"].items():
+        if data["abstract"] or data.get("deprecated") or data["kind"] == "accelerator":
+            continue
+        examples.append(canonical)
+        properties: dict[str, Any] = {}
+        for name, param in data["params"].items():
+            prop: dict[str, Any] = dict(param.get("type", {}))
+            if param.get("doc"):
+                prop["description"] = param["doc"]
+            if param.get("default") is not None:
+                prop["default"] = param["default"]
+            properties[name] = prop
+        init_args: dict[str, Any] = {"type": "object", "properties": properties}
+        if not data["kwargs"]:
+            init_args["additionalProperties"] = False
+        required = [n for n, p in data["params"].items() if p.get("required")]
+        if required:
+            init_args["required"] = required
+        then: dict[str, Any] = {"properties": {"init_args": init_args}}
+        if data.get("doc"):
+            then["description"] = data["doc"]
+        branches.append(
+            {
+                "if": {"properties": {"class_path": {"enum": data["aliases"]}}, "required": ["class_path"]},
+                "then": then,
+            }
+        )
+    target["allOf"] = branches
+    target["properties"]["class_path"]["examples"] = examples

@@ -1,0 +1,301 @@
+"""The linter's own configuration: ``[tool.trainer-lint]`` in ``pyproject.toml``, and the command line.
+
+::
+
+    [tool.trainer-lint]
+    select = ["TL"]                      # codes or prefixes to run (default: every rule)
+    ignore = ["TL902"]                   # codes or prefixes to skip
+    exclude = ["legacy/", "*.gen.toml"]  # globs of paths not to lint
+    strict = false                       # exit 1 on warnings too
+    format = "text"                      # text, full, json, github, sarif
+
+    [tool.trainer-lint.per-file-ignores]
+    "experiments/*.toml" = ["TL103"]     # glob -> codes or prefixes skipped in matching files
+
+Where it is read from: the nearest ``pyproject.toml`` that has a ``[tool.trainer-lint]`` table,
+searching upward from the first path named on the command line (from the current folder when
+none is named), as ruff does. ``--config FILE`` names the file instead; ``--isolated`` ignores
+every settings file. Globs in ``exclude`` and ``per-file-ignores`` are relative to the folder of
+that ``pyproject.toml``; a glob without ``/`` matches a file or folder name anywhere.
+
+Precedence, lowest first: trainer-lint's defaults, then the settings file, then the command line.
+Each command-line flag replaces its setting (``--select``, ``--ignore``, ``--exclude``,
+``--strict/--no-strict``, ``--format``); ``--extend-select`` and ``--extend-ignore`` add to the
+result. Within a selection the longest matching code or prefix decides (``ignore`` wins a tie);
+``per-file-ignores`` always win. An unknown key, a value of the wrong type or a code that names no
+rule is a usage error (:class:`SettingsError`, exit status 2).
+
+This module is on the ``check`` path: it imports only ``tomli`` and the engine.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from trainer_lint.engine import Selection
+
+PYPROJECT = "pyproject.toml"
+SECTION = "trainer-lint"
+KEYS = ("select", "ignore", "per-file-ignores", "exclude", "strict", "format")
+
+
+class SettingsError(Exception):
+    """A settings file or command-line option that cannot be used (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one ``[tool.trainer-lint]`` table says; ``None`` where it says nothing."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] | None = None
+    strict: bool | None = None
+    format: str | None = None
+    path: Path | None = None
+    """The ``pyproject.toml`` these came from (``None``: defaults only)."""
+
+    @property
+    def root(self) -> Path:
+        """The folder globs are relative to: the settings file's, or the current one."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line options; ``None`` where the flag was not given."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] | None = None
+    extend_ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    strict: bool | None = None
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class PerFileSelection(Selection):
+    """A :class:`Selection` with a file's ``per-file-ignores`` on top, which always win."""
+
+    file_ignore: tuple[str, ...] = ()
+
+    def enabled(self, code: str) -> bool:
+        return super().enabled(code) and not any(code.startswith(p) for p in self.file_ignore)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The settings a ``check`` run uses: defaults, then the settings file, then the command line."""
+
+    selection: Selection = field(default_factory=Selection)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    strict: bool = False
+    format: str = "text"
+    root: Path = field(default_factory=Path.cwd)
+    source: Path | None = None
+
+    def selection_for(self, path: str) -> Selection:
+        """The selection for one file: the run's, less the ``per-file-ignores`` that match it."""
+        if not self.per_file_ignores:
+            return self.selection
+        extra: list[str] = []
+        rel = _relative(path, self.root)
+        for pattern, codes in self.per_file_ignores:
+            if _glob_matches(rel, pattern):
+                extra.extend(codes)
+        if not extra:
+            return self.selection
+        return PerFileSelection(self.selection.select, self.selection.ignore, tuple(extra))
+
+
+# ----------------------------------------------------------------------------- finding
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` with a ``[tool.trainer-lint]`` table, upward from ``start``."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / PYPROJECT
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if SECTION in text and _table(_parse(text, path), path) is not None:
+            return path
+    return None
+
+
+def load(path: Path) -> Settings:
+    """Read ``[tool.trainer-lint]`` from ``path`` (empty settings when the table is missing)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"cannot read settings file {path}: {getattr(error, 'strerror', None) or error}") from None
+    table = _table(_parse(text, path), path)
+    return Settings(path=path) if table is None else from_table(table, path)
+
+
+def discover(paths: list[str] | None, *, config: str | None = None, isolated: bool = False) -> Settings:
+    """The settings for a run over ``paths``: ``--config``, else the nearest pyproject.toml."""
+    if isolated:
+        return Settings()
+    if config is not None:
+        return load(Path(config))
+    start = Path(paths[0]) if paths else Path.cwd()
+    if not start.exists():
+        start = Path.cwd()
+    found = find_pyproject(start)
+    return load(found) if found is not None else Settings()
+
+
+def _parse(text: str, path: Path) -> dict[str, Any]:
+    try:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: TOML syntax error: {error}") from None
+
+
+def _table(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    tool = data.get("tool")
+    table = tool.get(SECTION) if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise SettingsError(f"{path}: `tool.{SECTION}` must be a table")
+    return table
+
+
+# ---------------------------------------------------------------------------- validating
+
+
+def from_table(table: dict[str, Any], path: Path | None = None) -> Settings:
+    """Validate a ``[tool.trainer-lint]`` table; raise :class:`SettingsError` on any mistake."""
+    where = f"{path}: [tool.{SECTION}]" if path is not None else f"[tool.{SECTION}]"
+    for key in table:
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(KEYS)}"
+            raise SettingsError(f"{where}: unknown key `{key}`{hint}")
+    select = _codes(table, "select", where)
+    ignore = _codes(table, "ignore", where)
+    exclude = _strings(table, "exclude", where)
+    strict = table.get("strict")
+    if strict is not None and not isinstance(strict, bool):
+        raise SettingsError(f"{where}: `strict` must be true or false")
+    output_format = table.get("format")
+    if output_format is not None:
+        from trainer_lint.formatters import FORMATS
+
+        if output_format not in FORMATS:
+            raise SettingsError(f"{where}: unknown format {output_format!r}; choose from {', '.join(FORMATS)}")
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise SettingsError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
+    pairs = tuple((pattern, _codes(per_file, pattern, f"{where} per-file-ignores") or ()) for pattern in per_file)
+    check_codes([code for _, codes in pairs for code in codes], f"{where} per-file-ignores")
+    check_codes([*(select or ()), *(ignore or ())], where)
+    return Settings(select, ignore, pairs, exclude, strict, output_format, path)
+
+
+def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SettingsError(f"{where}: `{key}` must be an array of strings")
+    return tuple(value)
+
+
+def _codes(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | None:
+    values = _strings(table, key, where)
+    if values is None:
+        return None
+    return tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
+
+
+def check_codes(codes: list[str] | tuple[str, ...], where: str) -> None:
+    """Raise :class:`SettingsError` naming every entry that matches no rule code."""
+    from trainer_lint.rules import RULES_BY_CODE
+
+    unknown = [c for c in codes if not any(known.startswith(c) for known in RULES_BY_CODE)]
+    if unknown:
+        raise SettingsError(f"{where}: unknown rule code(s): {', '.join(unknown)}; `trainer-lint rules` lists them")
+
+
+# ----------------------------------------------------------------------------- merging
+
+
+def resolve(settings: Settings, overrides: Overrides = Overrides(), *, cwd: Path | None = None) -> Resolved:
+    """Merge defaults, ``settings`` and command-line ``overrides`` (each flag replaces its setting)."""
+    check_codes([*(overrides.select or ()), *overrides.extend_select], "--select")
+    check_codes([*(overrides.ignore or ()), *overrides.extend_ignore], "--ignore")
+    if overrides.format is not None:
+        from trainer_lint.formatters import FORMATS
+
+        if overrides.format not in FORMATS:
+            raise SettingsError(f"unknown format {overrides.format!r}; choose from {', '.join(FORMATS)}")
+    select = _first(overrides.select, settings.select, ("TL",)) + overrides.extend_select
+    ignore = _first(overrides.ignore, settings.ignore, ()) + overrides.extend_ignore
+    cwd = cwd or Path.cwd()
+    if overrides.exclude is not None:
+        exclude = overrides.exclude
+    else:
+        exclude = tuple(_rebase(p, settings.root, cwd) for p in settings.exclude or ())
+    return Resolved(
+        selection=Selection(select=select, ignore=ignore),
+        per_file_ignores=settings.per_file_ignores,
+        exclude=exclude,
+        strict=_first(overrides.strict, settings.strict, False),
+        format=_first(overrides.format, settings.format, "text"),
+        root=settings.root,
+        source=settings.path,
+    )
+
+
+def _first(*values: Any) -> Any:
+    return next(v for v in values if v is not None)
+
+
+def _rebase(pattern: str, root: Path, cwd: Path) -> str:
+    """Make a glob relative to the settings' folder match paths relative to ``cwd``."""
+    bare = pattern.rstrip("/")
+    if "/" not in bare or pattern.startswith("*"):
+        return pattern  # a name anywhere, or a pattern that already matches at any depth
+    if Path(root).resolve() == Path(cwd).resolve():
+        return pattern
+    try:
+        rebased = os.path.relpath(os.path.join(root, bare), cwd).replace(os.sep, "/")
+    except ValueError:  # another drive
+        return pattern
+    return rebased + ("/" if pattern.endswith("/") else "")
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        rel = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:
+        rel = path
+    return rel.replace(os.sep, "/")
+
+
+def _glob_matches(rel: str, pattern: str) -> bool:
+    pattern = pattern.replace(os.sep, "/")
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    if fnmatch.fnmatchcase(rel, pattern) or rel.startswith(pattern.rstrip("/") + "/"):
+        return True
+    if "/" not in pattern.rstrip("/"):  # a bare name: the file's name or any folder on its path
+        return any(fnmatch.fnmatchcase(part, pattern.rstrip("/")) for part in rel.split("/"))
+    return False
