@@ -503,15 +503,16 @@ def main(argv: list[str] | None = None) -> int:
         samples = bench(active, files, rounds, f"{size}", args.tryit_rounds)
         results.append(Result(size, rounds, samples, summary, load_before, os.getloadavg()))
         print("\n".join(table(results[-1])))
-    if args.no_write:
-        return 0
-    notes.append(
-        "trainer-lint is started through its console script, whose shebang runs the interpreter directly; "
-        "`python -m trainer_lint` behaves the same. A pyenv shim or `python3` wrapper in front adds its own start-up."
-    )
-    text = write_doc(results, tools, command, started, notes, args.output or DOC)
-    print(f"\nwrote {args.output or DOC} ({len(text)} bytes)")
+        if not args.no_write:  # after every size: a long run that is stopped still leaves a report
+            text = write_doc(results, tools, command, started, notes + [NOTE], args.output or DOC)
+            print(f"\nwrote {args.output or DOC} ({len(text)} bytes)")
     return 0
+
+
+NOTE = (
+    "trainer-lint is started through its console script, whose shebang runs the interpreter directly; "
+    "`python -m trainer_lint` behaves the same. A pyenv shim or `python3` wrapper in front adds its own start-up."
+)
 
 
 if __name__ == "__main__":

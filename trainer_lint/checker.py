@@ -17,6 +17,8 @@ class Report:
 
     results: list[FileResult] = field(default_factory=list)
     problems: list[PathProblem] = field(default_factory=list)
+    fixed: int = 0
+    """How many fixes ``--fix`` applied (the diagnostics are then those that remain)."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

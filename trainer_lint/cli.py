@@ -115,6 +115,9 @@ def check(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also say which files were skipped.")] = False,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Colour the text output (default: on a TTY).")] = None,
     run_clean: Annotated[bool, typer.Option("--run", help="If nothing fails, then train with each trainer config in turn (see `trainer-lint run`).")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes in place, then report what remains.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing (exit 1 if there are any).")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix/--diff, also apply fixes that may change meaning (did-you-mean keys and values).")] = False,
 ) -> None:
     """Lint trainer configs and report every problem with its position."""
     from trainer_lint import formatters, settings
@@ -134,8 +137,17 @@ def check(
     except settings.SettingsError as error:
         _usage(str(error))
     report = check_paths(paths or ["."], resolved.selection, resolved.exclude, per_file=resolved.selection_for)
+    if fix or diff:
+        from trainer_lint import fixer
+
+        fixed = fixer.fix_report(report, resolved.selection_for, unsafe=unsafe_fixes, write=not diff)
     for problem in report.problems:
         _echo_err(f"trainer-lint: {problem.path}: {problem.message}")
+    if diff:
+        sys.stdout.write("".join(f.diff() for f in fixed))
+        changed = [f for f in fixed if f.changed]
+        _echo_err(f"Would fix {report.fixed} problem{'' if report.fixed == 1 else 's'} in {len(changed)} file{'' if len(changed) == 1 else 's'}.")
+        raise SystemExit(2 if report.problems else 1 if changed else report.exit_code(resolved.strict))
     sys.stdout.write(formatters.render(report, resolved.format, color=_color(color)))
     if verbose:
         _echo_err(f"{report.files_checked} checked, {report.files_skipped} skipped (no [trainer] table).")

@@ -33,8 +33,8 @@ def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
 def discover(paths: Iterable[str], exclude: tuple[str, ...] = ()) -> Iterator[str | PathProblem]:
     """Yield the files to lint, in a stable order, and a :class:`PathProblem` for each bad path.
 
-    A file named directly is linted whatever its suffix; a directory is walked for ``*.toml``,
-    skipping :data:`SKIP_DIRS`, hidden folders, ``exclude`` globs and symlink loops.
+    A file named directly is linted whatever its suffix; a directory is walked for regular
+    ``*.toml`` files (a folder named ``x.toml`` is walked too), skipping :data:`SKIP_DIRS`, hidden folders, ``exclude`` globs and symlink loops.
     """
     seen: set[str] = set()
     for path in paths:
@@ -82,7 +82,17 @@ def _walk(root: str, exclude: tuple[str, ...], seen: set[str]) -> Iterator[str |
             if is_dir:
                 if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     subdirs.append(full)
-            elif entry.name.endswith(".toml") and full not in seen:
+            elif entry.name.endswith(".toml") and full not in seen and _regular(entry):
                 seen.add(full)
                 yield full
         stack.extend(reversed(subdirs))
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    """Walks find regular files only (through symlinks): a FIFO, socket or device named
+    ``*.toml`` could block or never end, and a dangling symlink is nothing to lint. Named
+    directly, such paths are reported instead (exit 2)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False

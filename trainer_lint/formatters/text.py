@@ -34,11 +34,13 @@ def summary(report: "Report") -> str:
     errors, warnings, infos = (report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     files = report.files_checked
     noun = "file" if files == 1 else "files"
+    fixed = getattr(report, "fixed", 0)
+    done = f"Fixed {fixed} problem{'' if fixed == 1 else 's'}.\n" if fixed else ""
     if not (errors or warnings or infos):
-        return f"All checks passed ({files} {noun} checked)."
+        return f"{done}All checks passed ({files} {noun} checked)."
     parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((errors, "error"), (warnings, "warning"), (infos, "info")) if n]
     fixable = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.safe)
-    text = f"Found {', '.join(parts)} in {files} {noun}."
+    text = f"{done}Found {', '.join(parts)} in {files} {noun}."
     if fixable:
         text += f"\n[*] {fixable} fixable with `trainer-lint check --fix`."
     return text

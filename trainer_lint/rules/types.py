@@ -177,7 +177,7 @@ class _Walker:
             if name in properties:
                 yield from self.walk(item, properties[name], (*key, name))
             elif extra is False:
-                yield _unknown(key, name, sorted(properties))
+                yield _unknown(key, name, sorted(properties), value)
             elif isinstance(extra, dict):
                 yield from self.walk(item, extra, (*key, name))
 
@@ -264,13 +264,48 @@ def _choice(key: KeyPath, value: Any, allowed: Iterable[Any]) -> Diagnostic:
     return _diag(INVALID_CHOICE, key, message, fix)
 
 
-def _unknown(table: KeyPath, name: str, known: list[str]) -> Diagnostic:
+DEVICE_ARGUMENTS = {"gpus": "gpu", "tpu_cores": "tpu", "hpus": "hpu", "num_processes": "cpu"}
+"""Removed ``NAME = N`` arguments that mean ``accelerator = "ACC"`` plus ``devices = N`` (the
+replacement Lightning 1.7's own deprecation messages name)."""
+
+
+def _toml(value: Any) -> str:
+    """``value`` (an int, a string or a list of them) as TOML text, in full."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
+    return str(value)
+
+
+def _removed_fix(key: KeyPath, value: Any, siblings: dict[str, Any]) -> Fix | None:
+    """The safe fix for a removed Trainer argument, when it has exactly one meaning and the
+    keys it writes are not already set."""
+    name = key[-1]
+    replacement = REMOVED_ARGUMENTS[name][1]
+    if replacement is not None:
+        if replacement in siblings:
+            return None
+        return Fix(f"Rename `{name}` to `{replacement}`", (Edit(key, "key", replacement),), safe=True)
+    if name in DEVICE_ARGUMENTS and "accelerator" not in siblings and "devices" not in siblings:
+        counts = value if isinstance(value, list) else [value]
+        ints = all(isinstance(v, int) and not isinstance(v, bool) for v in counts)
+        if ints and value not in (0, []) or isinstance(value, str) and value.strip() not in ("", "0"):
+            text = f'accelerator = "{DEVICE_ARGUMENTS[name]}"\ndevices = {_toml(value)}'
+            return Fix(f"Replace `{name}` with `accelerator` and `devices`", (Edit(key, "line", text),), safe=True)
+    if name == "reload_dataloaders_every_epoch" and isinstance(value, bool) and "reload_dataloaders_every_n_epochs" not in siblings:
+        text = f"reload_dataloaders_every_n_epochs = {int(value)}"
+        return Fix("Replace with `reload_dataloaders_every_n_epochs`", (Edit(key, "line", text),), safe=True)
+    return None
+
+
+def _unknown(table: KeyPath, name: str, known: list[str], siblings: dict[str, Any] | None = None) -> Diagnostic:
     key = (*table, name)
+    siblings = siblings if siblings is not None else {}
     if table == ("trainer",) and name in REMOVED_ARGUMENTS:
-        advice, replacement = REMOVED_ARGUMENTS[name]
-        fix = None
-        if replacement is not None:
-            fix = Fix(f"Rename `{name}` to `{replacement}`", (Edit(key, "key", replacement),), safe=True)
+        advice = REMOVED_ARGUMENTS[name][0]
+        fix = _removed_fix(key, siblings.get(name), siblings)
         message = f"`{name}` was removed from the Trainer in Lightning 2.0: {advice}"
         return _diag(REMOVED_ARGUMENT, key, message, fix, anchor="key")
     where = f"in table `{format_key(table)}`" if table else "at the top level"
@@ -279,7 +314,8 @@ def _unknown(table: KeyPath, name: str, known: list[str]) -> Diagnostic:
     fix = None
     if close:
         message += f"; did you mean `{close[0]}`?"
-        fix = Fix(f"Rename `{name}` to `{close[0]}`", (Edit(key, "key", close[0]),), safe=False)
+        if close[0] not in siblings:  # renaming onto a key that is set would repeat it
+            fix = Fix(f"Rename `{name}` to `{close[0]}`", (Edit(key, "key", close[0]),), safe=False)
     return _diag(UNKNOWN_KEY, key, message, fix, anchor="key")
 
 
