@@ -209,6 +209,11 @@ def test_lint_errors_exit_1_without_importing_torch(tmp_path):
     assert f"{cfg}:3:14: TL100 error" in done.stdout
     assert "--set trainer.gpus=1: TL104 error" in done.stdout
     assert "was imported" not in done.stdout + done.stderr
+    # --print-config of a clean config needs no torch either
+    good = write(tmp_path / "good.toml", FAST)
+    done = subprocess.run([*command[:4], good, "--isolated", "--print-config"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert tomli.loads(done.stdout)["trainer"]["max_steps"] == 4
     # the control: with a clean config the same environment does reach for torch (and says so)
     good = write(tmp_path / "good.toml", FAST)
     done = subprocess.run([*command[:4], good, "--isolated"], capture_output=True, text=True, env=env, timeout=120)
@@ -265,6 +270,35 @@ def test_ckpt_path_is_honoured(tmp_path, monkeypatch, capsys):
     assert launch.run(missing) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == f"trainer-lint: {missing}:1:13: ckpt_path: checkpoint not found: 'nope.ckpt'"
+
+
+def test_trainer_arguments_are_built_as_lightning_takes_them(tmp_path):
+    from lightning.pytorch import Trainer
+    from lightning.pytorch.callbacks import EarlyStopping, LearningRateMonitor
+    from lightning.pytorch.loggers import CSVLogger
+    from lightning.pytorch.strategies import SingleDeviceStrategy
+
+    from trainer_lint.document import parse_document
+
+    text = FAST.replace("logger = false\n", "") + textwrap.dedent(
+        f"""\
+        check_val_every_n_epoch = "none"
+        val_check_interval = {{ minutes = 5 }}
+        max_time = {{ hours = 1 }}
+        callbacks = ["lightning.pytorch.callbacks.LearningRateMonitor",
+                     {{ class_path = "lightning.pytorch.callbacks.EarlyStopping", init_args = {{ monitor = "val_loss" }} }}]
+        logger = {{ class_path = "lightning.pytorch.loggers.CSVLogger", init_args = {{ save_dir = "{tmp_path}" }} }}
+        strategy = {{ class_path = "lightning.pytorch.strategies.SingleDeviceStrategy", init_args = {{ device = "cpu" }} }}
+        """
+    )
+    document = parse_document(text, "cfg.toml")
+    kwargs = launch._Builder(launch.Prepared("cfg.toml", document.data, document)).trainer_kwargs()
+    assert kwargs["check_val_every_n_epoch"] is None
+    assert kwargs["max_time"] == {"hours": 1} and kwargs["val_check_interval"] == {"minutes": 5}
+    assert [type(c) for c in kwargs["callbacks"]] == [LearningRateMonitor, EarlyStopping]
+    assert isinstance(kwargs["logger"], CSVLogger) and isinstance(kwargs["strategy"], SingleDeviceStrategy)
+    trainer = Trainer(**kwargs)  # Lightning takes every one of them
+    assert trainer.check_val_every_n_epoch is None
 
 
 # --------------------------------------------------------------------------- user failures
