@@ -15,6 +15,8 @@ the string ``"none"`` (:data:`NONE_SPELLING`), and accepts that spelling for tha
 
 from __future__ import annotations
 
+import re
+
 from typing import Annotated, Any, Literal, Optional, Union
 
 from typing_extensions import NotRequired, TypedDict
@@ -91,9 +93,15 @@ CLASS_PATH_OR_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)
 for Lightning's callbacks and loggers; the TL5xx rules say where a bare name cannot work."""
 
 
+def _case_insensitive(value: str) -> str:
+    """A regular expression matching ``value`` in any case, written without inline flags
+    (``(?i)`` is not ECMA-262, the dialect JSON Schema specifies): ``ddp`` -> ``[dD][dD][pP]``."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in value)
+
+
 def _choices(values: tuple[str, ...]) -> Any:
     """A string that must be one of ``values``, compared case-insensitively as Lightning does."""
-    pattern = "(?i)^(" + "|".join(v.replace("-", "\\-") for v in values) + ")$"
+    pattern = "^(" + "|".join(_case_insensitive(v) for v in values) + ")$"
     return Annotated[str, Field(pattern=pattern, json_schema_extra={"x-choices": list(values)})]
 
 
