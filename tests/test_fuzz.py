@@ -40,7 +40,7 @@ from trainer_lint.schema import load_packaged
 
 ROOT = Path(__file__).resolve().parent.parent
 TOTAL = int(os.environ.get("TRAINER_LINT_FUZZ_EXAMPLES", "5000"))
-SHARES = {"grammar": 0.5, "bytes": 0.2, "mutations": 0.3}
+SHARES = {"grammar": 0.4, "bytes": 0.25, "mutations": 0.35}
 SEED = int(os.environ.get("TRAINER_LINT_FUZZ_SEED", "0"))
 
 
@@ -64,12 +64,18 @@ def _seeded(test):  # type: ignore[no-untyped-def]
 FORMATS = tuple(formatters.FORMATS)
 
 
-def _assert_report_ok(result: FileResult) -> None:
-    """The exit code is 0 or 1 for content; every formatter renders; the JSON parses."""
+_counter = iter(range(10**12))
+
+
+def _assert_report_ok(result: FileResult, every_format: bool = True) -> None:
+    """The exit code is 0 or 1 for content; every formatter renders; the JSON parses.
+
+    SARIF embeds every rule's documentation (~50 ms a render), so it runs on one case in 16."""
     report = Report(results=[result])
     assert report.exit_code() in (0, 1)
     assert report.exit_code(strict=True) in (0, 1)
-    for name in FORMATS:
+    names = [n for n in FORMATS if n != "sarif" or next(_counter) % 16 == 0] if every_format else ["text", "json"]
+    for name in names:
         out = formatters.render(report, name)
         assert isinstance(out, str)
         if name in ("json", "sarif"):
@@ -97,9 +103,10 @@ def _assert_fix_ok(text: str) -> None:
             assert after == text
         if parsed:
             assert _parses(after), (text, after)
-        again, more, _ = fix_text(after, "fuzz.toml", unsafe=unsafe)
-        assert (again, more) == (after, 0), (text, after, again)
-        _assert_report_ok(result)
+        if not unsafe:  # (the unsafe pass checks validity only, to keep the suite fast)
+            again, more, _ = fix_text(after, "fuzz.toml", unsafe=unsafe)
+            assert (again, more) == (after, 0), (text, after, again)
+        _assert_report_ok(result, every_format=False)
 
 
 def _check_text(text: str) -> None:
@@ -110,8 +117,12 @@ def _check_text(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def workdir():  # type: ignore[no-untyped-def]
+    # fsync makes writes durable, which is not under test here; without it the fuzz is ~3x faster.
+    mp = pytest.MonkeyPatch()
+    mp.setattr(os, "fsync", lambda fd: None)
     with tempfile.TemporaryDirectory(prefix="trainer-lint-fuzz-") as folder:
         yield Path(folder)
+    mp.undo()
 
 
 def _check_bytes(raw: bytes, folder: Path) -> None:
@@ -204,7 +215,13 @@ def _values() -> st.SearchStrategy[str]:
     )
 
 
-_entry = st.builds(lambda k, v, c: f"{k} = {v}{c}", _key, _values(), st.sampled_from(["", "", "  # note", "#"]))
+HOT_KEYS = ["precision", "devices", "accelerator", "strategy", "gpus", "tpu_cores", "num_processes", "max_epochs",
+            "replace_sampler_ddp", "num_nodes", "max_time", "callbacks", "logger", "plugins", "profiler"]
+_hot = st.builds(lambda k, v: f"{k} = {v}", st.sampled_from(HOT_KEYS), st.one_of(st.sampled_from(INTERESTING), _values()))
+_entry = st.one_of(
+    st.builds(lambda k, v, c: f"{k} = {v}{c}", _key, _values(), st.sampled_from(["", "", "  # note", "#"])),
+    _hot,
+)
 _header = st.sampled_from(
     ["[trainer]", "[trainer]", "[trainer]", "[[trainer.callbacks]]", "[trainer.logger]", "[trainer.strategy]",
      "[[trainer.logger]]", "[model]", "[data]", "[trainer.profiler]", "[trainer.plugins]", "[[trainer.plugins]]",

@@ -30,8 +30,9 @@ MAX_BYTES = 10 * 1024 * 1024
 """Files larger than this are not linted (``TL003``)."""
 
 MAX_DEPTH = 100
-"""Tables and arrays nested deeper than this are not linted (``TL001``): the rules walk values
-recursively, and tomli itself gives up (``RecursionError``) a few hundred levels down."""
+"""Tables and arrays nested deeper than this are not linted (``TL001``, see :func:`nesting_error`):
+the rules walk values recursively, and tomli itself gives up (``RecursionError``) a few hundred
+levels down. Such files still parse and are indexed."""
 
 __all__ = [
     "MAX_BYTES",
@@ -40,6 +41,7 @@ __all__ = [
     "DocumentError",
     "NotARegularFile",
     "decode",
+    "nesting_error",
     "parse_document",
     "read_bytes",
     "read_document",
@@ -149,26 +151,25 @@ def parse_document(text: str, path: str = "<string>") -> Document:
         span = Span(line, column, line, column + 1) if line and column else None
         raise DocumentError("TL001", f"TOML syntax error: {message}", span, path) from None
     except RecursionError:
-        raise DocumentError("TL001", _TOO_DEEP, None, path) from None
-    if _too_deep(data):  # a fixed limit, so the outcome never depends on the caller's stack
-        raise DocumentError("TL001", _TOO_DEEP, None, path)
+        raise DocumentError("TL001", TOO_DEEP, None, path) from None
     return Document(path=path, text=text, data=data)
 
 
-_TOO_DEEP = f"TOML nesting is too deep (more than {MAX_DEPTH} levels); not linted"
+TOO_DEEP = "TOML nesting is too deep"
 
 
-def _too_deep(data: dict) -> bool:
-    """Whether tables and arrays nest deeper than :data:`MAX_DEPTH` (checked without recursion)."""
-    stack: list[tuple[object, int]] = [(data, 1)]
+def nesting_error(document: Document) -> DocumentError | None:
+    """``TL001`` when tables and arrays nest more than :data:`MAX_DEPTH` levels (checked without
+    recursion; the engine refuses to lint such a file, so the outcome never depends on the stack)."""
+    stack: list[tuple[object, int]] = [(document.data, 0)]
     while stack:
         value, depth = stack.pop()
         for child in value.values() if isinstance(value, dict) else value:  # type: ignore[union-attr]
             if isinstance(child, (dict, list)):
-                if depth >= MAX_DEPTH:
-                    return True
+                if depth + 1 > MAX_DEPTH:
+                    return DocumentError("TL001", TOO_DEEP, None, document.path)
                 stack.append((child, depth + 1))
-    return False
+    return None
 
 
 # --------------------------------------------------------------------------- document

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Severity, Span
-from trainer_lint.document import Document, DocumentError, parse_document
+from trainer_lint.document import Document, DocumentError, nesting_error, parse_document
 from trainer_lint.rules import RULES, RULES_BY_CODE
-from trainer_lint.rules.base import Context
+from trainer_lint.rules.base import Context, Rule
 from trainer_lint.schema import load_packaged
 
 
@@ -79,6 +79,9 @@ def lint_document(document: Document, selection: Selection = ALL) -> FileResult:
     """Lint a parsed document; positions are computed only for files that have findings."""
     if not is_trainer_config(document.data):
         return FileResult(document.path, skipped=True, document=document)
+    too_deep = nesting_error(document)  # rules recurse: refuse what could exhaust the stack
+    if too_deep is not None:
+        return FileResult(document.path, document_error(too_deep, document.path, selection), document=document)
     found = lint_data(document.data, selection)
     placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found]
     if "trainer-lint" in document.text.lower():  # `# trainer-lint: ignore[...]` comments
@@ -89,13 +92,21 @@ def lint_document(document: Document, selection: Selection = ALL) -> FileResult:
     return FileResult(document.path, placed, document=document)
 
 
-def lint_data(data: dict[str, Any], selection: Selection = ALL) -> list[Diagnostic]:
-    """Run every selected rule over parsed TOML data. Diagnostics carry key paths, no positions."""
+def lint_data(data: dict[str, Any], selection: Selection = ALL, *, gated: bool = True) -> list[Diagnostic]:
+    """Run every selected rule over parsed TOML data. Diagnostics carry key paths, no positions.
+
+    A rule whose :attr:`~trainer_lint.rules.base.Rule.triggers` are all absent from the file is
+    skipped (it could not report); ``gated=False`` runs it anyway (the gating test compares both).
+    """
     ctx = Context(data, load_packaged())
+    present = ctx.present_keys if gated else None
     found: list[Diagnostic] = []
     seen: set[tuple[str, Any, str]] = set()
     for rule in _enabled_rules(selection):
-        for diagnostic in rule().check(ctx):
+        triggers = rule.triggers
+        if triggers is not None and present is not None and triggers.isdisjoint(present):
+            continue
+        for diagnostic in rule.check(ctx):
             ident = (diagnostic.code, diagnostic.key, diagnostic.message)
             if ident not in seen:
                 seen.add(ident)
@@ -103,21 +114,22 @@ def lint_data(data: dict[str, Any], selection: Selection = ALL) -> list[Diagnost
     return found
 
 
-_ENABLED: dict[Selection, tuple[type, ...]] = {}
+_ENABLED: dict[Selection, tuple[Rule, ...]] = {}
 
 
-def _enabled_rules(selection: Selection) -> tuple[type, ...]:
-    """The rules ``selection`` enables, in catalogue order: worked out once per selection, not
-    once per file (selections are frozen, so equal ones share the answer)."""
+def _enabled_rules(selection: Selection) -> tuple[Rule, ...]:
+    """The rules ``selection`` enables, in catalogue order, one instance each (rules keep no
+    state): worked out once per selection, not once per file (selections are frozen, so equal
+    ones share the answer)."""
     try:
         return _ENABLED[selection]
     except KeyError:
         pass
     except TypeError:  # an unhashable selection-like object
-        return tuple(rule for rule in RULES if selection.enabled(rule.code))
+        return tuple(rule() for rule in RULES if selection.enabled(rule.code))
     if len(_ENABLED) > 256:
         _ENABLED.clear()
-    enabled = _ENABLED[selection] = tuple(rule for rule in RULES if selection.enabled(rule.code))
+    enabled = _ENABLED[selection] = tuple(rule() for rule in RULES if selection.enabled(rule.code))
     return enabled
 
 

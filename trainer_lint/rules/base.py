@@ -17,6 +17,7 @@ them. Rules never import torch or lightning and never import a module a config n
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 
 from trainer_lint.diagnostic import Diagnostic, Fix, KeyPath, Severity
@@ -41,29 +42,57 @@ class Context:
         self.data = data
         self.schema = schema
         self._cache: dict[str, Any] = {}
-
-    @property
-    def trainer(self) -> dict[str, Any]:
+        table = data.get("trainer")
+        self.trainer: dict[str, Any] = table if isinstance(table, dict) else {}
         """The ``[trainer]`` table, or an empty dict when it is missing or not a table."""
-        table = self.data.get("trainer")
-        return table if isinstance(table, dict) else {}
+        self._invalid: frozenset[KeyPath] | None = None
+        self._well_typed: frozenset[str] | None = None
+        self._clean: frozenset[str] | None = None
+        self._present: frozenset[str] | None = None
 
     def cached(self, name: str, compute: Callable[[], T]) -> T:
         """Compute a derived fact once per file and share it between rules."""
-        if name not in self._cache:
-            self._cache[name] = compute()
-        return self._cache[name]  # type: ignore[no-any-return]
+        cache = self._cache
+        if name in cache:
+            return cache[name]  # type: ignore[no-any-return]
+        value = cache[name] = compute()
+        return value
+
+    @property
+    def present_keys(self) -> frozenset[str]:
+        """The keys of the trainer table, plus the top-level keys spelled ``top_level(name)``:
+        what :attr:`Rule.triggers` is compared with."""
+        if self._present is None:
+            self._present = frozenset(self.trainer).union([top_level(k) for k in self.data])
+        return self._present
 
     @property
     def invalid_keys(self) -> frozenset[KeyPath]:
         """Key paths whose value breaks its declared type (reported by the type rules)."""
-        from trainer_lint.rules.types import type_findings
+        if self._invalid is None:
+            from trainer_lint.rules.types import type_findings
 
-        return self.cached("invalid_keys", lambda: frozenset(d.key for d in type_findings(self)))
+            self._invalid = self.cached("invalid_keys", lambda: frozenset(d.key for d in type_findings(self)))
+        return self._invalid
 
     def is_set(self, name: str) -> bool:
         """Whether the user wrote ``trainer.<name>`` with a value of the right type."""
-        return name in self.trainer and ("trainer", name) not in self.invalid_keys
+        well_typed = self._well_typed
+        if well_typed is None:
+            if name not in self.trainer:  # no type walk for a question about an unwritten key
+                return False
+            invalid = self.invalid_keys
+            well_typed = self._well_typed = frozenset(n for n in self.trainer if ("trainer", n) not in invalid)
+        return name in well_typed
+
+    def is_clean(self, name: str) -> bool:
+        """Whether ``trainer.<name>`` is written and no finding of the type rules lies at or under it
+        (stricter than :meth:`is_set` for arrays and tables)."""
+        clean = self._clean
+        if clean is None:
+            bad = {key[1] for key in self.invalid_keys if len(key) >= 2 and key[0] == "trainer"}
+            clean = self._clean = frozenset(n for n in self.trainer if n not in bad)
+        return name in clean
 
     def get(self, name: str, default: Any = MISSING) -> Any:
         """``trainer.<name>`` as written when it is well-typed, else the Trainer's default.
@@ -75,13 +104,34 @@ class Context:
             return self.trainer[name]
         if default is not MISSING:
             return default
-        prop = self.trainer_properties.get(name, {})
-        return prop.get("default")
+        return self.default(name)
+
+    def default(self, name: str) -> Any:
+        """The Trainer's default for ``name`` (None when it has none), read from the schema."""
+        return _defaults(self.schema).get(name)
 
     @property
     def trainer_properties(self) -> dict[str, Any]:
         """The schema's ``properties`` of the trainer table."""
         return self.schema["definitions"]["BaseTrainerConfig"]["properties"]  # type: ignore[no-any-return]
+
+
+_DEFAULTS: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
+def _defaults(schema: dict[str, Any]) -> dict[str, Any]:
+    """Each Trainer argument's default, worked out once per schema object."""
+    hit = _DEFAULTS.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        properties = schema["definitions"]["BaseTrainerConfig"]["properties"]
+        hit = _DEFAULTS[id(schema)] = (schema, {k: v.get("default") for k, v in properties.items() if isinstance(v, dict)})
+    return hit[1]
+
+
+def top_level(name: str) -> str:
+    """How a top-level key is spelled in :attr:`Rule.triggers` and :attr:`Context.present_keys`
+    (``"/model"``), apart from the trainer table's keys (``"max_epochs"``)."""
+    return "/" + name
 
 
 class Rule:
@@ -92,6 +142,12 @@ class Rule:
     summary: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
     fixable: ClassVar[bool] = False
+    triggers: ClassVar[frozenset[str] | None] = None
+    """The keys without which this rule cannot report: the engine skips the rule for a file whose
+    trainer table (see :attr:`Context.present_keys`; top-level keys as ``top_level(name)``) has
+    none of them. ``None`` means "always run"; an empty set, "never reports from ``check``".
+    Sound only if ``check`` yields nothing whenever every trigger is absent, whatever else the
+    file holds (``tests/test_rule_gating.py`` checks it); when unsure, leave ``None``."""
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         """Yield the problems this rule finds in ``ctx``."""
@@ -107,6 +163,15 @@ class Rule:
     ) -> Diagnostic:
         """Make a diagnostic of this rule at ``key``."""
         return Diagnostic(self.code, severity or self.severity, key, message, fix=fix)
+
+
+@lru_cache(maxsize=4096)
+def closest(word: str, candidates: tuple[str, ...], cutoff: float) -> tuple[str, ...]:
+    """``difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)``, remembered: the same
+    typos recur across a tree, and each costs a few hundred microseconds."""
+    import difflib
+
+    return tuple(difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff))
 
 
 def trainer_key(name: str) -> KeyPath:

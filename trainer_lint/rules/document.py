@@ -12,6 +12,8 @@ from trainer_lint.rules.base import Context, Rule
 class _FileRule(Rule):
     """Reported by the engine from a :class:`~trainer_lint.document.DocumentError`."""
 
+    triggers = frozenset()  # never from check
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         return ()
 

@@ -197,7 +197,8 @@ def _gpu_devices(accelerator: str, devices: Any, value: Union[int, list[int]]) -
     if problem is not None:
         return Devices(None, problem)
     if isinstance(value, list) and len(value) != len(set(value)):
-        repeated = sorted({v for v in value if value.count(v) > 1})
+        seen: set[int] = set()
+        repeated = sorted({v for v in value if v in seen or seen.add(v)})
         return Devices(
             None,
             DeviceProblem(
@@ -278,7 +279,8 @@ def _facts(ctx: Context) -> Facts:
         accelerator = "cuda" if written == "gpu" else written
     strategy = ctx.get("strategy")
     strategy = strategy.lower() if isinstance(strategy, str) and "." not in strategy else None
-    devices = ctx.get("devices")
+    # A devices array with a mistyped element is reported by TL100 and reads as unset here.
+    devices = ctx.get("devices") if ctx.is_clean("devices") else "auto"  # "auto" is the default
     precision = ctx.get("precision")
     if precision is not None:
         precision = PRECISION_ALIASES.get(str(precision), str(precision))
@@ -310,9 +312,11 @@ class _DevicesRule(Rule):
     and a warning when only the CPU fallback raises (TL301).
     """
 
+    triggers = frozenset({"devices"})
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if not ctx.is_set("devices"):
+        if not ctx.is_clean("devices"):
             return
         if f.explicit:
             problem = f.per_accelerator[f.accelerator].problem  # type: ignore[index]
@@ -576,6 +580,7 @@ class HpuAccelerator(Rule):
     code = "TL310"
     name = "hpu-accelerator"
     summary = "The `hpu` accelerator name needs `lightning-habana` and an explicit strategy"
+    triggers = frozenset({"accelerator"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
@@ -627,6 +632,7 @@ class FsdpNeedsCuda(Rule):
     code = "TL311"
     name = "fsdp-needs-cuda"
     summary = "FSDP needs `accelerator = \"gpu\"` or `\"cuda\"`"
+    triggers = frozenset({"strategy"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
@@ -678,6 +684,7 @@ class DdpOnMps(Rule):
     code = "TL312"
     name = "ddp-on-mps"
     summary = "DDP-family strategies do not run on the MPS accelerator"
+    triggers = frozenset({"strategy"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
@@ -720,6 +727,7 @@ class TpuNeedsXlaStrategy(Rule):
     code = "TL313"
     name = "tpu-needs-xla-strategy"
     summary = "The TPU accelerator runs only with an XLA strategy"
+    triggers = frozenset({"strategy"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
@@ -765,6 +773,7 @@ class UnbuildableStrategy(Rule):
     code = "TL314"
     name = "unbuildable-strategy"
     summary = "A registered strategy name that cannot be built without a device"
+    triggers = frozenset({"strategy"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
@@ -810,6 +819,7 @@ class SingleDeviceOverride(Rule):
     code = "TL315"
     name = "single-device-override"
     summary = "`strategy = \"single_device\"` ignores the accelerator's device, `devices` and `num_nodes`"
+    triggers = frozenset({"strategy"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -867,6 +877,7 @@ class OptionalPackage(Rule):
     code = "TL316"
     name = "optional-package"
     summary = "A setting that needs a package Lightning does not install"
+    triggers = frozenset({"strategy", "accelerator", "precision"})
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -915,6 +926,7 @@ class ForkStrategy(Rule):
     code = "TL317"
     name = "fork-strategy"
     summary = "A fork-based strategy meant for notebooks"
+    triggers = frozenset({"strategy"})
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -957,6 +969,7 @@ class DeprecatedStrategyName(Rule):
     code = "TL318"
     name = "deprecated-strategy-name"
     summary = "A strategy name that Lightning deprecates"
+    triggers = frozenset({"strategy"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -996,6 +1009,7 @@ class DiscouragedPrecision(Rule):
     code = "TL320"
     name = "discouraged-precision"
     summary = "A short precision form that Lightning discourages"
+    triggers = frozenset({"precision"})
     severity = Severity.WARNING
     fixable = True
 
@@ -1043,6 +1057,7 @@ class Fp16MixedOnCpu(Rule):
     code = "TL321"
     name = "fp16-mixed-on-cpu"
     summary = "`16-mixed` on the CPU is silently replaced by `bf16-mixed`"
+    triggers = frozenset({"precision"})
     severity = Severity.WARNING
     fixable = True
 
@@ -1097,6 +1112,7 @@ class PrecisionUnsupportedByStrategy(Rule):
     code = "TL322"
     name = "precision-unsupported-by-strategy"
     summary = "A precision that the strategy's precision plugin refuses"
+    triggers = frozenset({"precision"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
@@ -1152,6 +1168,7 @@ class DeterministicWithBenchmark(Rule):
     code = "TL330"
     name = "deterministic-with-benchmark"
     summary = "`benchmark = true` defeats `deterministic`"
+    triggers = frozenset({"benchmark"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -1198,6 +1215,7 @@ class SyncBatchnormSingleProcess(Rule):
     code = "TL331"
     name = "sync-batchnorm-single-process"
     summary = "`sync_batchnorm` has no effect with a single process"
+    triggers = frozenset({"sync_batchnorm"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:

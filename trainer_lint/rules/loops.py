@@ -22,6 +22,8 @@ from trainer_lint.rules.base import Context, Rule, show, trainer_key
 
 LIMITS = ("limit_train_batches", "limit_val_batches", "limit_test_batches", "limit_predict_batches")
 """The ``limit_*_batches`` arguments, in the order Lightning reads them."""
+BATCH_ARGUMENTS = frozenset({"overfit_batches", *LIMITS, "val_check_interval"})
+"""The arguments that take a fraction of an epoch or a number of batches (rule triggers)."""
 
 TIMER_CLASSES = frozenset(
     {
@@ -43,7 +45,7 @@ def value(ctx: Context, name: str) -> Any:
 
     ``check_val_every_n_epoch = "none"`` comes back as None.
     """
-    out = ctx.trainer[name] if is_set(ctx, name) else _default(ctx, name)
+    out = ctx.trainer[name] if ctx.is_clean(name) else ctx.default(name)
     if name == "check_val_every_n_epoch" and out == "none":
         return None
     return out
@@ -51,11 +53,11 @@ def value(ctx: Context, name: str) -> Any:
 
 def is_set(ctx: Context, name: str) -> bool:
     """Whether the user wrote ``trainer.<name>`` and it is well-typed throughout."""
-    return ctx.is_set(name) and not any(key[:2] == ("trainer", name) for key in ctx.invalid_keys)
+    return ctx.is_clean(name)
 
 
 def _default(ctx: Context, name: str) -> Any:
-    return ctx.trainer_properties.get(name, {}).get("default")
+    return ctx.default(name)
 
 
 def is_int(x: Any) -> bool:
@@ -204,6 +206,7 @@ class InvalidBatchLimit(Rule):
     code = INVALID_BATCH_LIMIT
     name = "invalid-batch-limit"
     summary = "A batch limit is neither a fraction in [0.0, 1.0] nor a whole number of batches"
+    triggers = BATCH_ARGUMENTS
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         fdr = fast_dev_run(ctx)
@@ -264,6 +267,7 @@ class AmbiguousBatchLimit(Rule):
     code = AMBIGUOUS_BATCH_LIMIT
     name = "ambiguous-batch-limit"
     summary = "A batch limit whose integer or float spelling changes its meaning"
+    triggers = BATCH_ARGUMENTS
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -317,6 +321,7 @@ class FloatIntervalWithoutEpoch(Rule):
     code = FLOAT_INTERVAL_WITHOUT_EPOCH
     name = "float-interval-without-epoch"
     summary = 'A fractional val_check_interval with check_val_every_n_epoch = "none"'
+    triggers = frozenset({"check_val_every_n_epoch"})
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         vci = value(ctx, "val_check_interval")
@@ -378,6 +383,7 @@ class InvalidTimeInterval(_IntervalRule):
     code = TIME_FORMAT
     name = "invalid-time-interval"
     summary = 'A time-based val_check_interval that is not "DD:HH:MM:SS"'
+    triggers = frozenset({"val_check_interval"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         return self.interval_findings(ctx)
@@ -412,6 +418,7 @@ class DurationOutOfRange(_IntervalRule):
     code = TIME_RANGE
     name = "duration-out-of-range"
     summary = "A duration too long for a Python timedelta"
+    triggers = frozenset({"max_time", "val_check_interval"})
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         mt = value(ctx, "max_time")
@@ -453,6 +460,7 @@ class NonPositiveDuration(Rule):
     code = NON_POSITIVE_DURATION
     name = "non-positive-duration"
     summary = "A max_time or time-based val_check_interval of zero or less"
+    triggers = frozenset({"max_time", "val_check_interval"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -505,6 +513,7 @@ class MaxEpochsAndMaxSteps(Rule):
     code = "TL216"
     name = "max-epochs-and-max-steps"
     summary = "Both max_epochs and max_steps are set; whichever comes first stops training"
+    triggers = frozenset({"max_steps"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -547,6 +556,7 @@ class MinExceedsMax(Rule):
     code = "TL217"
     name = "min-exceeds-max"
     summary = "min_epochs or min_steps is larger than its maximum"
+    triggers = frozenset({"min_epochs", "min_steps"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -588,6 +598,7 @@ class OverfitOverridesLimits(Rule):
     code = "TL218"
     name = "overfit-overrides-limits"
     summary = "overfit_batches silently replaces limit_train_batches and limit_val_batches"
+    triggers = frozenset({"overfit_batches"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -630,6 +641,7 @@ class CheckValBelowOne(Rule):
     code = "TL219"
     name = "check-val-below-one"
     summary = "check_val_every_n_epoch is zero or negative"
+    triggers = frozenset({"check_val_every_n_epoch"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -674,6 +686,7 @@ class NegativeSanitySteps(Rule):
     code = "TL220"
     name = "negative-sanity-steps"
     summary = "num_sanity_val_steps is below -1 and turns the sanity check off"
+    triggers = frozenset({"num_sanity_val_steps"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -715,6 +728,7 @@ class IntervalExceedsTrainLimit(Rule):
     code = "TL221"
     name = "interval-exceeds-train-limit"
     summary = "val_check_interval is larger than the number of training batches"
+    triggers = frozenset({"val_check_interval"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -773,6 +787,7 @@ class MaxTimeIgnoredWithTimer(Rule):
     code = "TL222"
     name = "max-time-ignored-with-timer"
     summary = "max_time is ignored because the callbacks include a Timer"
+    triggers = frozenset({"max_time"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:

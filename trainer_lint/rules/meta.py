@@ -16,6 +16,8 @@ from trainer_lint.rules.base import Context, Rule
 class _SuppressionRule(Rule):
     """Reported by :func:`trainer_lint.suppression.apply`."""
 
+    triggers = frozenset()  # never from check
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         return ()
 

@@ -12,17 +12,18 @@ A class path outside Lightning is never imported: only its shape (a dotted path 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
-from trainer_lint.rules.base import Context, Rule, show, toml_type
+from trainer_lint.rules.base import Context, Rule, closest, show, toml_type, top_level
 
 TRAINER_SLOTS = ("callbacks", "logger", "strategy", "profiler", "plugins", "accelerator")
 TOP_SLOTS = ("model", "data")
+OBJECT_KEYS = frozenset({*TRAINER_SLOTS, *(top_level(slot) for slot in TOP_SLOTS)})
+"""Every key :func:`objects` reads (rule triggers)."""
 LIST_SLOTS = frozenset({"callbacks", "logger", "plugins"})
 NAMED_SLOTS = frozenset({"strategy", "profiler", "accelerator", "plugins"})
 """Keys where a bare string is a registered name, so only a dotted string is a class path."""
@@ -157,6 +158,7 @@ class UnknownClass(Rule):
     code = "TL500"
     name = "unknown-class"
     summary = "A class path that names no class in Lightning"
+    triggers = OBJECT_KEYS
     fixable = True
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -220,6 +222,7 @@ class WrongObjectKind(Rule):
     code = "TL501"
     name = "wrong-object-kind"
     summary = "A Lightning class that its key cannot take"
+    triggers = OBJECT_KEYS
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         from trainer_lint.classes import KIND_WORDS, SLOT_KINDS
@@ -269,6 +272,7 @@ class UnknownInitArg(Rule):
     code = "TL502"
     name = "unknown-init-arg"
     summary = "An init_args key that the class does not take"
+    triggers = OBJECT_KEYS
     fixable = True
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -280,7 +284,7 @@ class UnknownInitArg(Rule):
                 if name in obj.info.params:
                     continue
                 message = f"`{obj.info.name}` takes no argument `{name}`"
-                close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+                close = closest(name, tuple(known), 0.7)
                 fix = None
                 if close:
                     message += f"; did you mean `{close[0]}`?"
@@ -362,6 +366,7 @@ class InitArgType(Rule):
     code = "TL503"
     name = "init-arg-type"
     summary = "An init_args value has the wrong type for the class's parameter"
+    triggers = OBJECT_KEYS
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for obj in lightning_objects(ctx):
@@ -501,6 +506,7 @@ class MissingInitArg(Rule):
     code = "TL504"
     name = "missing-init-arg"
     summary = "A class parameter without a default is not set in init_args"
+    triggers = OBJECT_KEYS
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for obj in lightning_objects(ctx):
@@ -550,6 +556,7 @@ class InvalidInitArg(Rule):
     code = "TL505"
     name = "invalid-init-arg"
     summary = "An init_args value that the class's constructor rejects"
+    triggers = OBJECT_KEYS
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for code, key, message in arg_problems(ctx):
@@ -587,6 +594,7 @@ class ConflictingInitArgs(Rule):
     code = "TL506"
     name = "conflicting-init-args"
     summary = "init_args that the class rejects in combination"
+    triggers = OBJECT_KEYS
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for code, key, message in arg_problems(ctx):
@@ -626,6 +634,7 @@ class CheckpointWhenDisabled(Rule):
     code = "TL510"
     name = "checkpoint-callback-when-disabled"
     summary = "A checkpoint callback while checkpointing is turned off"
+    triggers = frozenset({"callbacks"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         if _is_false(ctx, "enable_checkpointing"):
@@ -665,6 +674,7 @@ class ProgressBarWhenDisabled(Rule):
     code = "TL511"
     name = "progress-bar-when-disabled"
     summary = "A progress bar callback while the progress bar is turned off"
+    triggers = frozenset({"callbacks"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         if _is_false(ctx, "enable_progress_bar"):
@@ -702,6 +712,7 @@ class MultipleProgressBars(Rule):
     code = "TL512"
     name = "multiple-progress-bars"
     summary = "More than one progress bar callback"
+    triggers = frozenset({"callbacks"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         bars = [o for o in callbacks(ctx) if o.has("progress_bar")]
@@ -741,6 +752,7 @@ class DuplicateStatefulCallback(Rule):
     code = "TL514"
     name = "duplicate-stateful-callback"
     summary = "Two callbacks that would save their state under the same key"
+    triggers = frozenset({"callbacks"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         seen: dict[Any, Obj] = {}
@@ -833,6 +845,7 @@ class PluginConflict(Rule):
     code = "TL515"
     name = "plugin-conflict"
     summary = "Plugins that conflict with each other or with a Trainer argument"
+    triggers = frozenset({"plugins"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         from trainer_lint.classes import KIND_WORDS
@@ -884,6 +897,7 @@ class StrategyObjectConflict(Rule):
     code = "TL516"
     name = "strategy-object-conflict"
     summary = "A strategy object that its Trainer arguments rule out"
+    triggers = frozenset({"strategy"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for obj in lightning_objects(ctx):
@@ -928,6 +942,7 @@ class IgnoredSummaryCallback(Rule):
     code = "TL517"
     name = "summary-callback-when-disabled"
     summary = "A model summary callback while the model summary is turned off"
+    triggers = frozenset({"callbacks"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:

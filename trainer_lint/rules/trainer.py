@@ -84,6 +84,7 @@ class BarebonesConflict(Rule):
     code = "TL200"
     name = "barebones-conflict"
     summary = "An argument that barebones mode turns off"
+    triggers = frozenset({"barebones"})
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         if value(ctx, "barebones") is not True:
@@ -129,6 +130,7 @@ class ClipAlgorithmWithoutValue(Rule):
     code = "TL201"
     name = "clip-algorithm-without-value"
     summary = "gradient_clip_algorithm has no effect without gradient_clip_val"
+    triggers = frozenset({"gradient_clip_algorithm"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -170,6 +172,7 @@ class NegativeClipValue(Rule):
     code = "TL202"
     name = "negative-clip-value"
     summary = "gradient_clip_val is negative"
+    triggers = frozenset({"gradient_clip_val"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -211,6 +214,7 @@ class FastDevRunOverride(Rule):
     code = "TL203"
     name = "fast-dev-run-override"
     summary = "fast_dev_run silently replaces limits, epochs, steps, validation and logging settings"
+    triggers = frozenset({"fast_dev_run"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -277,6 +281,7 @@ class NegativeLogInterval(Rule):
     code = "TL204"
     name = "negative-log-interval"
     summary = "log_every_n_steps is negative"
+    triggers = frozenset({"log_every_n_steps"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -318,6 +323,7 @@ class AccumulateBelowOne(Rule):
     code = "TL205"
     name = "accumulate-below-one"
     summary = "accumulate_grad_batches is zero or negative"
+    triggers = frozenset({"accumulate_grad_batches"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:

@@ -12,15 +12,14 @@ extension ``x-choices`` (a case-insensitive closed set of strings).
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
-from trainer_lint.rules.base import Context, Rule, show, toml_type
+from trainer_lint.rules.base import Context, Rule, closest, show, toml_type
 
 WRONG_TYPE = "TL100"
 INVALID_CHOICE = "TL101"
@@ -90,8 +89,15 @@ _TYPE_WORDS = {
 
 def type_findings(ctx: Context) -> list[Diagnostic]:
     """All schema findings for the file, computed once and shared by the rules of this module."""
-    walk = _Walker(ctx.schema).walk(ctx.data, ctx.schema, ())
-    return ctx.cached("type_findings", lambda: list(islice(walk, MAX_FINDINGS)))
+    return ctx.cached("type_findings", lambda: list(islice(_Walker(ctx.schema).walk(ctx.data, ctx.schema, ()), MAX_FINDINGS)))
+
+
+def _findings_by_code(ctx: Context) -> dict[str, list[Diagnostic]]:
+    """:func:`type_findings` grouped by code, in order (one pass shared by the rules below)."""
+    by_code: dict[str, list[Diagnostic]] = {}
+    for d in type_findings(ctx):
+        by_code.setdefault(d.code, []).append(d)
+    return by_code
 
 
 _WALKED_KEYWORDS = frozenset(
@@ -115,15 +121,120 @@ def _walked(all_of: list[Any]) -> tuple[dict[str, Any], ...]:
     return hit[1]
 
 
+_CLEAN_CHECKS: dict[int, tuple[dict[str, Any], dict[int, tuple[Any, Callable[[Any], bool]]], dict[int, tuple[Any, Any]]]] = {}
+"""Per schema (by identity): each node's compiled "has no findings" test (see :meth:`_Walker.clean`)
+and each ``$ref`` node resolved (see :meth:`_Walker.resolve`)."""
+
+
 class _Walker:
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
+        hit = _CLEAN_CHECKS.get(id(root))
+        if hit is None or hit[0] is not root:
+            hit = _CLEAN_CHECKS[id(root)] = (root, {}, {})
+        self._clean = hit[1]
+        self._resolved = hit[2]
+        self._busy: set[int] = set()
+
+    def clean(self, node: dict[str, Any]) -> Callable[[Any], bool]:
+        """A test that is true only for values in which :meth:`walk` finds nothing at ``node``,
+        compiled once per schema node. Most values are clean, so the walk first asks this and
+        walks (building messages) only where it says no; a false "no" costs time, never output.
+        Keep it in step with :meth:`walk`, :meth:`constraints`, :meth:`table` and :meth:`any_of`."""
+        hit = self._clean.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        if id(node) in self._busy:  # a recursive schema: compile the inner use lazily
+            return lambda value: self.clean(node)(value)
+        self._busy.add(id(node))
+        try:
+            check = self._compile(node)
+        finally:
+            self._busy.discard(id(node))
+        self._clean[id(node)] = (node, check)
+        return check
+
+    def _compile(self, raw: dict[str, Any]) -> Callable[[Any], bool]:
+        node = self.resolve(raw)
+        subs = tuple(self.clean(sub) for sub in _walked(node["allOf"])) if "allOf" in node else ()
+        if "anyOf" in node:
+            branches = tuple(self.clean(b) for b in node["anyOf"])
+
+            def any_of(value: Any) -> bool:
+                for sub in subs:
+                    if not sub(value):
+                        return False
+                for branch in branches:
+                    if branch(value):
+                        return True
+                return False
+
+            return any_of
+        kind = node.get("type")
+        choices = node.get("x-choices")
+        has_enum, enum = "enum" in node, node.get("enum")
+        has_const, const = "const" in node, node.get("const")
+        has_min, minimum = "minimum" in node, node.get("minimum")
+        has_max, maximum = "maximum" in node, node.get("maximum")
+        pattern = _pattern(node["pattern"]) if "pattern" in node else None
+        is_table = "properties" in node or "additionalProperties" in node
+        properties: dict[str, Any] = node.get("properties", {})
+        required = tuple(node.get("required", ()))
+        extra = node.get("additionalProperties", True)
+        extra_check = self.clean(extra) if is_table and isinstance(extra, dict) else None
+        items = self.clean(node["items"]) if "items" in node else None
+        checks: dict[str, Callable[[Any], bool]] = {}
+
+        def check(value: Any) -> bool:
+            for sub in subs:
+                if not sub(value):
+                    return False
+            if kind is not None and not _accepts(kind, value):
+                return False
+            if choices is not None and isinstance(value, str):
+                return value.lower() in choices
+            if has_enum and value not in enum or has_const and value != const:
+                return False
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                if has_min and value < minimum or has_max and value > maximum:
+                    return False
+            if pattern is not None and isinstance(value, str) and not pattern.search(value):
+                return False
+            if isinstance(value, dict) and is_table:
+                for name in required:
+                    if name not in value:
+                        return False
+                for name, item in value.items():
+                    if name in properties:
+                        sub_check = checks.get(name)
+                        if sub_check is None:
+                            sub_check = checks[name] = self.clean(properties[name])
+                        if not sub_check(item):
+                            return False
+                    elif extra is False:
+                        return False
+                    elif extra_check is not None and not extra_check(item):
+                        return False
+            elif isinstance(value, list) and items is not None:
+                for item in value:
+                    if not items(item):
+                        return False
+            return True
+
+        return check
 
     def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        if "$ref" not in node:
+            return node
+        hit = self._resolved.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]  # type: ignore[no-any-return]
+        original = node
         while "$ref" in node:
             name = node["$ref"].rsplit("/", 1)[-1]
             rest = {k: v for k, v in node.items() if k != "$ref"}
             node = {**self.root["definitions"][name], **rest}
+        self._resolved[id(original)] = (original, node)
         return node
 
     def walk(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
@@ -142,8 +253,12 @@ class _Walker:
             yield from self.table(value, node, key)
         elif isinstance(value, list) and "items" in node:
             found = 0
+            items = node["items"]
+            clean = self.clean(items)
             for index, item in enumerate(value):
-                for diagnostic in self.walk(item, node["items"], (*key, index)):
+                if clean(item):
+                    continue
+                for diagnostic in self.walk(item, items, (*key, index)):
                     yield diagnostic
                     found += 1
                 if found >= MAX_ARRAY_FINDINGS:  # a huge bad array: its first findings suffice
@@ -175,17 +290,18 @@ class _Walker:
                 yield _diag(MISSING_KEY, key, f"table {_table(key)} needs the key `{name}`", anchor="key")
         for name, item in value.items():
             if name in properties:
-                yield from self.walk(item, properties[name], (*key, name))
+                if not self.clean(properties[name])(item):
+                    yield from self.walk(item, properties[name], (*key, name))
             elif extra is False:
                 yield _unknown(key, name, sorted(properties), value)
-            elif isinstance(extra, dict):
+            elif isinstance(extra, dict) and not self.clean(extra)(item):
                 yield from self.walk(item, extra, (*key, name))
 
     def any_of(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
-        branches = [self.resolve(b) for b in node["anyOf"]]
-        for b in branches:  # fast path: one clean branch means no findings, so stop at the first
-            if ("type" not in b or "anyOf" in b or _accepts(b["type"], value)) and next(self.walk(value, b, key), None) is None:
+        for b in node["anyOf"]:  # fast path: one clean branch means no findings, so stop at the first
+            if self.clean(b)(value):
                 return
+        branches = [self.resolve(b) for b in node["anyOf"]]
         results = [list(self.walk(value, b, key)) for b in branches]
         if any(not r for r in results):
             return
@@ -257,7 +373,7 @@ def _choice(key: KeyPath, value: Any, allowed: Iterable[Any]) -> Diagnostic:
     fix = None
     if isinstance(value, str):
         strings = [a for a in allowed if isinstance(a, str)]
-        close = difflib.get_close_matches(value.lower(), strings, n=1, cutoff=0.6)
+        close = closest(value.lower(), tuple(strings), 0.6)
         if close:
             message += f"; did you mean {show(close[0])}?"
             fix = Fix(f"Replace with {show(close[0])}", (Edit(key, "value", show(close[0])),), safe=False)
@@ -310,12 +426,11 @@ def _unknown(table: KeyPath, name: str, known: list[str], siblings: dict[str, An
         return _diag(REMOVED_ARGUMENT, key, message, fix, anchor="key")
     where = f"in table `{format_key(table)}`" if table else "at the top level"
     message = f"unknown key `{name}` {where}"
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    close = closest(name, tuple(known), 0.75)
     fix = None
     if close:
         message += f"; did you mean `{close[0]}`?"
-        if close[0] not in siblings:  # renaming onto a key that is set would repeat it
-            fix = Fix(f"Rename `{name}` to `{close[0]}`", (Edit(key, "key", close[0]),), safe=False)
+        fix = Fix(f"Rename `{name}` to `{close[0]}`", (Edit(key, "key", close[0]),), safe=False)
     return _diag(UNKNOWN_KEY, key, message, fix, anchor="key")
 
 
@@ -323,7 +438,7 @@ class _SchemaRule(Rule):
     """Report the schema walk's findings that carry this rule's code."""
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        return [d for d in type_findings(ctx) if d.code == self.code]
+        return ctx.cached("type_findings_by_code", lambda: _findings_by_code(ctx)).get(self.code, ())
 
 
 class WrongType(_SchemaRule):
