@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from trainer_lint import fixer
-from trainer_lint.diagnostic import Edit
 from trainer_lint.document import parse_document
 from trainer_lint.files import PathProblem
-from trainer_lint.fixer import FileFix, fix_file, fix_text, precision_fix
+from trainer_lint.fixer import FileFix, fix_file, fix_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,13 +47,6 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 )
 def test_precision(before: str, after: str) -> None:
     assert fixed(f"[trainer]\n{before}\n") == f"[trainer]\n{after}\n"
-
-
-def test_precision_fix_helper() -> None:
-    key = ("trainer", "precision")
-    assert precision_fix(key, 16).edits == (Edit(key, "value", '"16-mixed"'),)
-    assert precision_fix(key, "bf16").edits[0].text == '"bf16-mixed"'
-    assert precision_fix(key, 32) is None and precision_fix(key, True) is None and precision_fix(key, [16]) is None
 
 
 @pytest.mark.parametrize(

@@ -38,21 +38,7 @@ if TYPE_CHECKING:
 MAX_PASSES = 4
 """Lint-and-fix passes per file; a fix that enables another fix is applied on the next pass."""
 
-PRECISION_ALIASES = {"16": "16-mixed", "bf16": "bf16-mixed"}
-"""Short precision forms with exactly one meaning (Lightning's own alias table)."""
-
-__all__ = ["MAX_PASSES", "FileFix", "fix_report", "fix_file", "fix_text", "precision_fix", "unified_diff"]
-
-
-def precision_fix(key: KeyPath, value: Any) -> Fix | None:
-    """The safe fix for a discouraged short precision: ``16``/``"16"`` -> ``"16-mixed"``,
-    ``"bf16"`` -> ``"bf16-mixed"``; ``None`` for any other value (``32``, ``"64"`` are fine)."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        return None
-    name = PRECISION_ALIASES.get(str(value))
-    if name is None:
-        return None
-    return Fix(f'Replace with "{name}"', (Edit(key, "value", f'"{name}"'),), safe=True)
+__all__ = ["MAX_PASSES", "FileFix", "fix_report", "fix_file", "fix_text", "unified_diff"]
 
 
 # ------------------------------------------------------------------------------- text

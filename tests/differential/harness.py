@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import tempfile
 import warnings
 from dataclasses import dataclass, field

@@ -156,7 +156,6 @@ def suggest(path: str, slot: str | None = None) -> str | None:
     close = difflib.get_close_matches(name, same, n=1, cutoff=0.6)
     if not close:
         return None
-    prefix = path[: len(path) - len(normal)] if False else None  # noqa: F841 - keep the user's package name
     suggestion = f"{module}.{close[0]}"
     for old, new in PACKAGE_ALIASES:
         if path.startswith(old):
