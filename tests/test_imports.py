@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer_lint import cli
+from trainer_lint import cli, fastpath
 
 FORBIDDEN = (
     "torch",
@@ -142,8 +142,8 @@ def _run(runner, capsys: pytest.CaptureFixture[str]) -> tuple[object, str, str]:
 
 @pytest.mark.parametrize("args", SAME, ids=[" ".join(a) for a in SAME])
 def test_fast_path_matches_typer(tree: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
-    assert cli._fast_parse(cli.check, args[1:]) is not None, "this argv should take the fast path"
-    fast = _run(lambda: cli._fast(list(args)), capsys)
+    assert fastpath.parse(cli.check, args[1:]) is not None, "this argv should take the fast path"
+    fast = _run(lambda: fastpath.dispatch(list(args), {"check": cli.check}), capsys)
     slow = _run(lambda: cli.app.typer()(args=list(args), prog_name="trainer-lint", standalone_mode=True), capsys)
     assert fast == slow
     assert fast[0] in (0, 1, 2)
@@ -163,12 +163,12 @@ def test_fast_path_matches_typer(tree: Path, capsys: pytest.CaptureFixture[str],
     ],
 )
 def test_unusual_arguments_go_to_typer(args: list[str]) -> None:
-    assert cli._fast_parse(cli.check, args) is None
-    assert cli._fast(["check", *args]) is False
+    assert fastpath.parse(cli.check, args) is None
+    assert fastpath.dispatch(["check", *args], {"check": cli.check}) is False
 
 
 def test_fast_parser_reads_every_check_option() -> None:
-    parser = cli._fast_parser(cli.check)
+    parser = fastpath.parser_for(cli.check)
     assert parser is not None, "check has a parameter the fast path cannot parse: every check call goes through typer"
     flags, positional, defaults = parser
     assert positional == "paths"
