@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.document import DocumentError, read_document
@@ -81,10 +81,12 @@ def check_paths(
     return report
 
 
-PARALLEL_MIN_FILES = 2000
-"""The fewest files worth a process pool when ``TRAINER_LINT_JOBS`` asks for one. The pool is off
-by default: on the 2-core benchmark machine it did not win (docs/benchmarks.md, measured with
-``benchmarks/run.py --jobs-compare``)."""
+PARALLEL_MIN_FILES = 1000
+"""The fewest files worth a process pool. Measured on the 2-core benchmark machine (whole
+``trainer-lint check`` processes, pool against ``TRAINER_LINT_JOBS=1``; rerun with
+``benchmarks/run.py --jobs-compare``): two processes lose below about 500 files (forking and
+sending results back cost more than they save), break even or win a little near 1,000 and win
+from 2,000 on (10,000 files: about 1.6x less wall time)."""
 CHUNK_FILES = 200
 
 _WORK: tuple[Selection, Callable[[str], Selection] | None] = (ALL, None)
@@ -92,20 +94,28 @@ _WORK: tuple[Selection, Callable[[str], Selection] | None] = (ALL, None)
 
 
 def jobs_for(count: int) -> int:
-    """How many processes lint ``count`` files: 1, unless ``TRAINER_LINT_JOBS=N`` (N > 1) asks for
-    a pool and there are at least :data:`PARALLEL_MIN_FILES` files. Only where ``fork`` exists."""
+    """How many processes lint ``count`` files: one per usable core (at most 8) from
+    :data:`PARALLEL_MIN_FILES` files on, else 1. ``TRAINER_LINT_JOBS=N`` sets the number
+    (``TRAINER_LINT_JOBS=1`` turns the pool off). Only where ``fork`` exists."""
     import os
 
     wanted = os.environ.get("TRAINER_LINT_JOBS", "").strip()
-    if not wanted.isdigit() or int(wanted) <= 1 or count < PARALLEL_MIN_FILES:
+    if count < PARALLEL_MIN_FILES:
         return 1
-    jobs = min(int(wanted), 8, max(1, count // CHUNK_FILES))
+    if wanted.isdigit():
+        jobs = min(int(wanted), 8)
+    else:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            cores = os.cpu_count() or 1
+        jobs = min(cores, 8)
     if jobs > 1:
         import multiprocessing
 
         if "fork" not in multiprocessing.get_all_start_methods():
             return 1
-    return jobs
+    return max(jobs, 1)
 
 
 def _check_files(
@@ -120,14 +130,23 @@ def _check_files(
 
     global _WORK
     _WORK = (selection, per_file)
-    chunks = [files[i : i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
+    size = max(1, min(CHUNK_FILES, -(-len(files) // (jobs * 4))))  # at least 4 chunks a worker
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         return [outcome for chunk in pool.map(_check_chunk, chunks) for outcome in chunk]
 
 
 def _check_chunk(files: list[str]) -> list[FileResult | PathProblem]:
     selection, per_file = _WORK
-    return [check_file(f, per_file(f) if per_file is not None else selection) for f in files]
+    return [_portable(check_file(f, per_file(f) if per_file is not None else selection)) for f in files]
+
+
+def _portable(outcome: FileResult | PathProblem) -> FileResult | PathProblem:
+    """``outcome`` without its document's position index (a cache, rebuilt on demand), which
+    would more than double what a worker sends back."""
+    if isinstance(outcome, FileResult) and outcome.document is not None and outcome.document.index_built:
+        outcome.document = replace(outcome.document)
+    return outcome
 
 
 def _reason(error: OSError) -> str:

@@ -99,13 +99,18 @@ def lint_data(data: dict[str, Any], selection: Selection = ALL, *, gated: bool =
     skipped (it could not report); ``gated=False`` runs it anyway (the gating test compares both).
     """
     ctx = Context(data, load_packaged())
-    present = ctx.present_keys if gated else None
+    rules = _enabled_rules(selection)
+    if gated:
+        always, by_key = _gates(rules)
+        picked = set(always)
+        for name in ctx.present_keys:
+            hit = by_key.get(name)
+            if hit is not None:
+                picked.update(hit)
+        rules = tuple(rules[i] for i in sorted(picked))  # catalogue order, as ungated
     found: list[Diagnostic] = []
     seen: set[tuple[str, Any, str]] = set()
-    for rule in _enabled_rules(selection):
-        triggers = rule.triggers
-        if triggers is not None and present is not None and triggers.isdisjoint(present):
-            continue
+    for rule in rules:
         for diagnostic in rule.check(ctx):
             ident = (diagnostic.code, diagnostic.key, diagnostic.message)
             if ident not in seen:
@@ -131,6 +136,25 @@ def _enabled_rules(selection: Selection) -> tuple[Rule, ...]:
         _ENABLED.clear()
     enabled = _ENABLED[selection] = tuple(rule() for rule in RULES if selection.enabled(rule.code))
     return enabled
+
+
+_GATES: dict[int, tuple[tuple[Rule, ...], tuple[int, ...], dict[str, tuple[int, ...]]]] = {}
+
+
+def _gates(rules: tuple[Rule, ...]) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """For a rule tuple: the positions of the rules that always run, and for each trigger key
+    the positions of the rules it wakes (worked out once per tuple)."""
+    hit = _GATES.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        by_key: dict[str, list[int]] = {}
+        for i, rule in enumerate(rules):
+            for name in rule.triggers or ():
+                by_key.setdefault(name, []).append(i)
+        always = tuple(i for i, rule in enumerate(rules) if rule.triggers is None)
+        if len(_GATES) > 256:
+            _GATES.clear()
+        hit = _GATES[id(rules)] = (rules, always, {k: tuple(v) for k, v in by_key.items()})
+    return hit[1], hit[2]
 
 
 def _order(d: Diagnostic) -> tuple[int, int, str]:

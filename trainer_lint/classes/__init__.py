@@ -121,6 +121,7 @@ def info(canonical: str) -> ClassInfo:
     return ClassInfo(canonical, load()["classes"][canonical])
 
 
+@lru_cache(maxsize=4096)  # the snapshot is read once per process, so answers never change
 def resolve(path: str, slot: str | None = None) -> ClassInfo | None:
     """The Lightning class ``path`` names, or None when it names none (or a class outside Lightning).
 

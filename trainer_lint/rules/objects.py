@@ -103,13 +103,17 @@ def _object(slot: str, key: KeyPath, value: Any, bad: frozenset[KeyPath]) -> Obj
 
 def lightning_objects(ctx: Context) -> list[Obj]:
     """The objects that name a Lightning class of the right kind for their key."""
+    return ctx.cached("lightning_objects", lambda: _lightning_objects(ctx))
+
+
+def _lightning_objects(ctx: Context) -> list[Obj]:
     from trainer_lint.classes import SLOT_KINDS
 
     return [o for o in objects(ctx) if o.info is not None and o.info.kind in SLOT_KINDS[o.slot] and not o.info.abstract]
 
 
 def callbacks(ctx: Context) -> list[Obj]:
-    return [o for o in lightning_objects(ctx) if o.slot == "callbacks"]
+    return ctx.cached("callbacks", lambda: [o for o in lightning_objects(ctx) if o.slot == "callbacks"])
 
 
 def _is_false(ctx: Context, name: str) -> bool:
