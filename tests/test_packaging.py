@@ -43,8 +43,9 @@ def test_run_extra_brings_lightning_and_torch(wheel):
     assert any(r.startswith("torch") for r in run)
 
 
-def test_wheel_ships_the_schema_the_linter_reads(wheel):
+def test_wheel_ships_the_data_the_linter_reads(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     assert "trainer_lint/trainer.schema.json" in names
+    assert "trainer_lint/classes/snapshot.json" in names
     assert not any(n.startswith("tests/") for n in names)
