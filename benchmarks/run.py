@@ -17,7 +17,7 @@ What it does, in order:
    round runs every tool once, in an order that rotates from round to round, so that noise from
    the machine (other jobs, frequency changes) falls on all tools alike. Each process is started
    with ``posix_spawn`` and reaped with ``wait4``, which gives its wall time, its CPU time
-   (user + system) and its peak resident memory (``ru_maxrss``) exactly.
+   (user + system); peak resident memory comes from one extra, untimed run under GNU time.
 4. Reports medians, the spread (interquartile range and min-max), the ratio of medians and the
    median of the per-round (paired) ratios, and writes it all to ``docs/benchmarks.md`` with the
    machine, the versions and the exact command.
@@ -163,6 +163,27 @@ def run_once(tool: Tool, files: list[str], stdout: int | None = None, stderr: in
     return Sample(wall, cpu, rss, codes)
 
 
+TIME = "/usr/bin/time"
+
+
+def peak_rss_kb(tool: Tool, files: list[str]) -> int | None:
+    """Peak RSS of the largest process of one untimed run, measured by GNU time (``%M``).
+
+    Not ``ru_maxrss`` from ``wait4``: a spawned child's ``ru_maxrss`` includes the pages it
+    shared with this (large) harness process before ``exec``, so every tool would show the
+    harness's own size. None when GNU time is not installed."""
+    if not os.path.exists(TIME):
+        return None
+    env = dict(os.environ, NO_COLOR="1", **(tool.env or {}))
+    peak = 0
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
+        for argv in tool.commands(files):
+            subprocess.run([TIME, "-f", "%M", "-o", report.name, *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            report.seek(0)
+            peak = max(peak, int(report.read().split()[-1]))
+    return peak
+
+
 def capture(tool: Tool, files: list[str], extra: list[str] | None = None) -> tuple[list[int], str, str]:
     """Run once with output captured (for the verdict check)."""
     codes, outs, errs = [], [], []
@@ -302,6 +323,11 @@ def bench(tools: dict[str, Tool], files: list[str], rounds: int, label: str, per
             samples[name].append(run_once(tools[name], files))
         line = "  ".join(f"{n}={fmt_time(samples[n][-1].wall)}" for n in names if samples[n])
         print(f"  [{label}] round {r + 1}/{rounds}: {line}", flush=True)
+    for name in names:  # memory: one more, untimed run each under GNU time
+        peak = peak_rss_kb(tools[name], files)
+        if peak is not None:
+            for sample in samples[name]:
+                sample.rss_kb = peak
     return samples
 
 
@@ -399,7 +425,7 @@ def write_doc(results: list[Result], tools: dict[str, Tool], command: str, start
         "",
         f"Run started {started}. Whole processes, as users run them, on the same seeded files, in interleaved",
         "rounds (every tool once per round, in a rotating order). Wall time and CPU time are per process",
-        "(`wait4`), peak RSS is `ru_maxrss` of the largest process. *Paired ratios* divide trainer-lint's",
+        "(`wait4`); peak RSS is GNU time's `%M` for the largest process, from one extra untimed run. *Paired ratios* divide trainer-lint's",
         "time by the other tool's time in the same round.",
         "",
         "## Targets",

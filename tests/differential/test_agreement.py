@@ -31,6 +31,7 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from differential import summary
 from differential.test_trainer_args import QUIET, TRAINER_ARGS, annotation_breaks, judge, summarize, tables
 
 try:  # the hardware engineer's strategies, when their module exists
@@ -113,5 +114,6 @@ def test_agreement_with_lightning():
         f"disagreements {c['disagreements']}, Lightning config warnings {c['warnings']} matched {c['matched']}"
     )
     print(line, file=sys.stderr)
+    summary.record(line)
     assert c["configs"] >= CONFIGS, line
     assert not failures and c["matched"] == c["warnings"], line + "\n" + "\n".join(failures[:10])

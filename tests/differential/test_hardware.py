@@ -29,6 +29,8 @@ import tempfile
 
 import pytest
 
+from differential.summary import record
+
 from differential.harness import build, describe, lint
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -251,5 +253,6 @@ def test_zz_summary():
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(summary, handle, indent=2)
     print("\nTL3xx differential agreement:", json.dumps(summary, indent=2))
+    record("hardware (TL3xx): " + ", ".join(f"{k} {v}" for k, v in summary.items()))
     if COUNTS:  # empty when a -k selection ran this test alone
         assert COUNTS["exact: agree, Trainer raised"] > 50 and COUNTS["exact: agree, Trainer built"] > 50

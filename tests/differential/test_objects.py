@@ -14,6 +14,8 @@ import tempfile
 from typing import Any
 
 import pytest
+
+from differential.summary import record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -211,5 +213,6 @@ def test_objects_agree_with_lightning(table):
 
 def test_report_counts():
     print(f"\nTL5xx differential: {COUNTS}")
+    record("objects (TL5xx): " + ", ".join(f"{k} {v}" for k, v in sorted(COUNTS.items())))
     assert COUNTS["configs"] >= 1000 or COUNTS["configs"] == 0
     assert COUNTS["disagree"] == 0
