@@ -113,7 +113,13 @@ def test_check_usage_errors_exit_2(tree, args, stderr):
 def test_check_missing_path_still_reports_the_others(tree):
     result = check("bad.toml", "missing.toml")
     assert result.exit_code == 2, "an unusable path wins over errors"
-    assert result.stdout.endswith("Found 2 errors in 1 file.\n")
+    assert result.stdout.endswith("Found 2 errors in 1 file. 1 path could not be linted (see above).\n")
+
+
+def test_check_missing_path_is_not_all_clear(tree):
+    result = check("good.toml", "missing.toml")
+    assert result.exit_code == 2
+    assert result.stdout == "No problems found (1 file checked). 1 path could not be linted (see above).\n"
 
 
 # ---------------------------------------------------------------------------------- rules

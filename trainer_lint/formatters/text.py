@@ -36,11 +36,14 @@ def summary(report: "Report") -> str:
     noun = "file" if files == 1 else "files"
     fixed = getattr(report, "fixed", 0)
     done = f"Fixed {fixed} problem{'' if fixed == 1 else 's'}.\n" if fixed else ""
+    unusable = len(report.problems)
+    tail = f" {unusable} path{'' if unusable == 1 else 's'} could not be linted (see above)." if unusable else ""
     if not (errors or warnings or infos):
-        return f"{done}All checks passed ({files} {noun} checked)."
+        head = "No problems found" if unusable else "All checks passed"
+        return f"{done}{head} ({files} {noun} checked).{tail}"
     parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((errors, "error"), (warnings, "warning"), (infos, "info")) if n]
     fixable = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.safe)
-    text = f"{done}Found {', '.join(parts)} in {files} {noun}."
+    text = f"{done}Found {', '.join(parts)} in {files} {noun}.{tail}"
     if fixable:
         text += f"\n[*] {fixable} fixable with `trainer-lint check --fix`."
     return text
