@@ -19,6 +19,7 @@ from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
 from trainer_lint.rules.base import Context, Rule, closest, show, toml_type, top_level
+from trainer_lint.rules.types import accepts
 
 TRAINER_SLOTS = ("callbacks", "logger", "strategy", "profiler", "plugins", "accelerator")
 TOP_SLOTS = ("model", "data")
@@ -308,7 +309,7 @@ def type_problem(value: Any, node: dict[str, Any]) -> str | None:
         words = [", ".join(show(v) for v in arm["enum"]) if "enum" in arm else _WORDS.get(arm.get("type", ""), "another value") for arm in node["anyOf"]]
         return "expects " + " or ".join(dict.fromkeys(words))
     kind = node.get("type")
-    if kind is not None and not _fits(value, kind):
+    if kind is not None and not accepts(kind, value):
         return f"expects {_WORDS[kind]}"
     if "enum" in node and value not in node["enum"]:
         return "expects one of " + ", ".join(show(v) for v in node["enum"])
@@ -318,24 +319,6 @@ def type_problem(value: Any, node: dict[str, Any]) -> str | None:
             if problem is not None:
                 return f"expects an array whose items each {problem.removeprefix('expects ').join(('are ', ''))}"
     return None
-
-
-def _fits(value: Any, kind: str | None) -> bool:
-    if kind is None:
-        return True
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "array":
-        return isinstance(value, list)
-    if kind == "object":
-        return isinstance(value, dict)
-    return False
 
 
 class InitArgType(Rule):

@@ -189,7 +189,7 @@ class _Walker:
             for sub in subs:
                 if not sub(value):
                     return False
-            if kind is not None and not _accepts(kind, value):
+            if kind is not None and not accepts(kind, value):
                 return False
             if choices is not None and isinstance(value, str):
                 return value.lower() in choices
@@ -245,7 +245,7 @@ class _Walker:
         if "anyOf" in node:
             yield from self.any_of(value, node, key)
             return
-        if "type" in node and not _accepts(node["type"], value):
+        if "type" in node and not accepts(node["type"], value):
             yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {_TYPE_WORDS[node['type']]}, found {_article(value)} {show(value)}")
             return
         yield from self.constraints(value, node, key)
@@ -305,7 +305,7 @@ class _Walker:
         results = [list(self.walk(value, b, key)) for b in branches]
         if any(not r for r in results):
             return
-        typed = [r for b, r in zip(branches, results) if "type" not in b or _accepts(b["type"], value)]
+        typed = [r for b, r in zip(branches, results) if "type" not in b or accepts(b["type"], value)]
         if not typed:
             expected = _join_or(sorted({_TYPE_WORDS[b["type"]] for b in branches if "type" in b}))
             yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {expected}, found {_article(value)} {show(value)}")
@@ -313,14 +313,16 @@ class _Walker:
         if all(len(r) == 1 and r[0].code == INVALID_CHOICE for r in typed):
             allowed: list[Any] = []
             for b in branches:
-                if "type" not in b or _accepts(b["type"], value):
+                if "type" not in b or accepts(b["type"], value):
                     allowed.extend(b.get("x-choices") or b.get("enum") or ([b["const"]] if "const" in b else []))
             yield _choice(key, value, allowed)
             return
         yield from min(typed, key=len)
 
 
-def _accepts(kind: str, value: Any) -> bool:
+def accepts(kind: str, value: Any) -> bool:
+    """Whether a parsed TOML value has the JSON Schema ``type`` ``kind`` (strict: a boolean is not
+    an integer; an integer is a number)."""
     if kind == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "number":
