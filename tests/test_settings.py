@@ -261,3 +261,63 @@ def test_cli_usage_errors_exit_2(project, monkeypatch, settings, args, message):
 def test_paths_outside_the_tree_do_not_break_matching(tmp_path):
     resolved = resolve(Settings(per_file_ignores=(("*.toml", ("TL100",)),), path=tmp_path / "pyproject.toml"), cwd=tmp_path)
     assert not resolved.selection_for(os.path.join(os.sep, "elsewhere", "x.toml")).enabled("TL100")
+
+
+# -- knowledge options (source roots, CLI script, Lightning release, target) ------------------
+
+
+def test_options_from_settings_are_anchored_at_the_settings_file(tmp_path):
+    project = tmp_path / "proj"
+    pyproject = write(
+        project / "pyproject.toml",
+        '[tool.trainer-lint]\nsource-roots = ["src", "."]\ncli-script = "train.py"\n'
+        'lightning-version = "2.4"\ntarget = "cpu"\n[tool.trainer-lint.per-file-target]\n"gpu/*.toml" = "gpu:1xH200"\n',
+    )
+    options = resolve(load(pyproject), cwd=project).options
+    assert options.root == str(project)
+    assert options.source_roots == (str(project / "src"), str(project))
+    assert options.cli_script == str(project / "train.py")
+    assert (options.lightning_version, options.lightning_version_origin) == ("2.4", f"lightning-version in {pyproject}")
+    assert options.target == "cpu"
+    assert options.per_file_target == (("gpu/*.toml", "gpu:1xH200"),)
+
+
+def test_option_flags_replace_settings_and_are_relative_to_the_current_folder(tmp_path):
+    pyproject = write(tmp_path / "proj" / "pyproject.toml", '[tool.trainer-lint]\nsource-roots = ["src"]\nlightning-version = "2.4"\n')
+    overrides = Overrides(source_roots=("lib",), cli_script="cli.py", lightning_version="2.6.6", target="mps", launcher="job.sbatch")
+    options = resolve(load(pyproject), overrides, cwd=tmp_path).options
+    assert options.source_roots == (str(tmp_path / "lib"),)
+    assert options.cli_script == str(tmp_path / "cli.py")
+    assert (options.lightning_version, options.lightning_version_origin) == ("2.6.6", "--lightning-version")
+    assert (options.target, options.launcher) == ("mps", str(tmp_path / "job.sbatch"))
+
+
+def test_no_settings_means_no_options():
+    options = resolve(Settings(), cwd=Path.cwd()).options
+    assert options.source_roots is None and options.cli_script is None and options.lightning_version is None
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('lightning-version = "2.x"', "not a Lightning release number"),
+        ("lightning-version = 2.4", "must be a non-empty string"),
+        ('cli-script = ""', "must be a non-empty string"),
+        ('source-roots = "src"', None),  # a single string is accepted as one root
+        ("source-roots = [1]", "array of strings"),
+        ('per-file-target = { "a/*.toml" = 1 }', "per-file-target"),
+    ],
+)
+def test_option_settings_are_validated(text, needle):
+    if needle is None:
+        assert from_table(__import__("tomli").loads(text)).source_roots == ("src",)
+        return
+    with pytest.raises(SettingsError, match=needle):
+        from_table(__import__("tomli").loads(text))
+
+
+def test_bad_lightning_version_flag_is_a_usage_error(tmp_path, monkeypatch):
+    write(tmp_path / "c.toml", "[trainer]\n")
+    result = run(tmp_path, "--isolated", "--lightning-version", "two", "c.toml", monkeypatch=monkeypatch)
+    assert result.exit_code == 2
+    assert "not a Lightning release number" in result.output

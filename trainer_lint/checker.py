@@ -9,6 +9,7 @@ from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.document import DocumentError, read_document
 from trainer_lint.engine import ALL, FileResult, Selection, document_error, lint_document
 from trainer_lint.files import PathProblem, discover
+from trainer_lint.options import DEFAULT, Options
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Report:
         return 1 if any(d.severity in failing for d in self.diagnostics) else 0
 
 
-def check_file(path: str, selection: Selection = ALL) -> FileResult | PathProblem:
+def check_file(path: str, selection: Selection = ALL, options: Options = DEFAULT) -> FileResult | PathProblem:
     """Read and lint one file. I/O failures become a :class:`PathProblem`, never an exception."""
     try:
         document = read_document(path)
@@ -55,7 +56,7 @@ def check_file(path: str, selection: Selection = ALL) -> FileResult | PathProble
         return FileResult(path, document_error(error, path, selection))
     except OSError as error:
         return PathProblem(path, _reason(error))
-    return lint_document(document, selection)
+    return lint_document(document, selection, options)
 
 
 def check_paths(
@@ -63,12 +64,15 @@ def check_paths(
     selection: Selection = ALL,
     exclude: tuple[str, ...] = (),
     per_file: Callable[[str], Selection] | None = None,
+    options: Options = DEFAULT,
 ) -> Report:
     """Lint every TOML file under ``paths``; ``per_file(path)``, when given, picks each file's
-    selection (``per-file-ignores``) instead of ``selection``."""
+    selection (``per-file-ignores``) instead of ``selection``; ``options`` is the run's project
+    knowledge (:mod:`trainer_lint.options`)."""
     report = Report()
     items = list(discover(paths, exclude))
-    outcomes = iter(_check_files([i for i in items if not isinstance(i, PathProblem)], selection, per_file))
+    files = [i for i in items if not isinstance(i, PathProblem)]
+    outcomes = iter(_check_files(files, selection, per_file, options))
     for item in items:
         if isinstance(item, PathProblem):
             report.problems.append(item)
@@ -89,7 +93,7 @@ sending results back cost more than they save), break even or win a little near 
 from 2,000 on (10,000 files: about 1.6x less wall time)."""
 CHUNK_FILES = 200
 
-_WORK: tuple[Selection, Callable[[str], Selection] | None] = (ALL, None)
+_WORK: tuple[Selection, Callable[[str], Selection] | None, Options] = (ALL, None, DEFAULT)
 """What forked workers lint with (inherited, so it is never pickled)."""
 
 
@@ -119,17 +123,17 @@ def jobs_for(count: int) -> int:
 
 
 def _check_files(
-    files: list[str], selection: Selection, per_file: Callable[[str], Selection] | None
+    files: list[str], selection: Selection, per_file: Callable[[str], Selection] | None, options: Options = DEFAULT
 ) -> list[FileResult | PathProblem]:
     """Lint ``files``, in order; in forked worker processes for large trees (order is kept)."""
     jobs = jobs_for(len(files))
     if jobs <= 1:
-        return [check_file(f, per_file(f) if per_file is not None else selection) for f in files]
+        return [check_file(f, per_file(f) if per_file is not None else selection, options) for f in files]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORK
-    _WORK = (selection, per_file)
+    _WORK = (selection, per_file, options)
     size = max(1, min(CHUNK_FILES, -(-len(files) // (jobs * 4))))  # at least 4 chunks a worker
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -137,8 +141,8 @@ def _check_files(
 
 
 def _check_chunk(files: list[str]) -> list[FileResult | PathProblem]:
-    selection, per_file = _WORK
-    return [_portable(check_file(f, per_file(f) if per_file is not None else selection)) for f in files]
+    selection, per_file, options = _WORK
+    return [_portable(check_file(f, per_file(f) if per_file is not None else selection, options)) for f in files]
 
 
 def _portable(outcome: FileResult | PathProblem) -> FileResult | PathProblem:

@@ -118,6 +118,11 @@ def check(
     fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes in place, then report what remains.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing (exit 1 if there are any).")] = False,
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix/--diff, also apply fixes that may change meaning (did-you-mean keys and values).")] = False,
+    source_root: Annotated[Optional[list[str]], typer.Option("--source-root", help="A folder searched for the modules a class_path names (repeatable; default: the project root and its src/).")] = None,
+    cli_script: Annotated[Optional[str], typer.Option("--cli-script", help="The Python file holding the LightningCLI(...) call that reads these configs.")] = None,
+    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Check against this Lightning release (X.Y or X.Y.Z; default: the project's, else the newest known).")] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="The machine the configs are meant for: cpu, mps, gpu:<N>x<GPU>[,nodes=N] or local.")] = None,
+    launcher: Annotated[Optional[str], typer.Option("--launcher", help="A launch script (sbatch job, torchrun/srun line) the configs run under.")] = None,
 ) -> None:
     """Lint trainer configs and report every problem with its position."""
     from trainer_lint import formatters, settings
@@ -131,16 +136,22 @@ def check(
         exclude=tuple(exclude) if exclude is not None else None,
         strict=strict,
         format=output_format,
+        source_roots=tuple(source_root) if source_root is not None else None,
+        cli_script=cli_script,
+        lightning_version=lightning_version,
+        target=target,
+        launcher=launcher,
     )
     try:
         resolved = settings.resolve(settings.discover(paths, config=config, isolated=isolated), overrides)
     except settings.SettingsError as error:
         _usage(str(error))
-    report = check_paths(paths or ["."], resolved.selection, resolved.exclude, per_file=resolved.selection_for)
+    options = resolved.options
+    report = check_paths(paths or ["."], resolved.selection, resolved.exclude, per_file=resolved.selection_for, options=options)
     if fix or diff:
         from trainer_lint import fixer
 
-        fixed = fixer.fix_report(report, resolved.selection_for, unsafe=unsafe_fixes, write=not diff)
+        fixed = fixer.fix_report(report, resolved.selection_for, unsafe=unsafe_fixes, write=not diff, options=options)
     for problem in report.problems:
         _echo_err(f"trainer-lint: {problem.path}: {problem.message}")
     if diff:
@@ -159,6 +170,7 @@ def check(
         forward = _forward(select, ignore, extend_select, extend_ignore, strict) + (
             ["--config", str(resolved.source)] if resolved.source else ["--isolated"]
         )
+        forward += _forward_options(options, overrides)
         code = launch.run_checked(code, configs, forward, machine_output=resolved.format != "text")
     raise SystemExit(code)  # as typer.Exit(code) does, without importing typer
 
@@ -171,6 +183,19 @@ def _forward(select, ignore, extend_select, extend_ignore, strict) -> list[str]:
             out += [flag, value]
     if strict is not None:
         out.append("--strict" if strict else "--no-strict")
+    return out
+
+
+def _forward_options(options: Any, overrides: Any) -> list[str]:
+    """The knowledge options given on ``check``'s command line, for each ``run`` of ``check --run``
+    (those from the settings file reach ``run`` through ``--config``)."""
+    out: list[str] = []
+    for root in overrides.source_roots or ():
+        out += ["--source-root", os.path.abspath(root)]
+    if overrides.cli_script is not None:
+        out += ["--cli-script", str(options.cli_script)]
+    if overrides.lightning_version is not None:
+        out += ["--lightning-version", overrides.lightning_version]
     return out
 
 
@@ -189,6 +214,9 @@ def run(
     config: Annotated[Optional[str], typer.Option("--config", help="Read [tool.trainer-lint] from this file instead of the nearest pyproject.toml.")] = None,
     isolated: Annotated[bool, typer.Option("--isolated", help="Ignore every settings file.")] = False,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Colour the lint output (default: on a TTY).")] = None,
+    source_root: Annotated[Optional[list[str]], typer.Option("--source-root", help="A folder searched for the modules a class_path names (repeatable).")] = None,
+    cli_script: Annotated[Optional[str], typer.Option("--cli-script", help="The Python file holding the LightningCLI(...) call that reads this config.")] = None,
+    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Lint against this Lightning release (default: the installed one).")] = None,
 ) -> None:
     """Lint a trainer config, then build the Lightning Trainer from it and train (or validate, test, predict).
 
@@ -202,6 +230,9 @@ def run(
         ignore=_codes(ignore) if ignore is not None else None,
         extend_ignore=_codes(extend_ignore),
         strict=strict,
+        source_roots=tuple(source_root) if source_root is not None else None,
+        cli_script=cli_script,
+        lightning_version=lightning_version,
     )
     try:
         resolved = settings.resolve(settings.discover([config_path], config=config, isolated=isolated), overrides)
@@ -216,6 +247,7 @@ def run(
         selection=resolved.selection_for(config_path),
         strict=resolved.strict,
         color=_color(color),
+        options=resolved.options,
     )
     raise typer.Exit(code)
 

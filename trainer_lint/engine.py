@@ -14,6 +14,7 @@ from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Severity, Span
 from trainer_lint.document import Document, DocumentError, nesting_error, parse_document
+from trainer_lint.options import DEFAULT, Options
 from trainer_lint.rules import RULES, RULES_BY_CODE
 from trainer_lint.rules.base import Context, Rule
 from trainer_lint.schema import load_packaged
@@ -53,13 +54,13 @@ class FileResult:
     document: Document | None = None
 
 
-def lint_text(text: str, path: str = "<string>", selection: Selection = ALL) -> FileResult:
+def lint_text(text: str, path: str = "<string>", selection: Selection = ALL, options: Options = DEFAULT) -> FileResult:
     """Parse ``text`` and lint it. Syntax errors become a TL001 diagnostic, never an exception."""
     try:
         document = parse_document(text, path)
     except DocumentError as error:
         return FileResult(path, document_error(error, path, selection))
-    return lint_document(document, selection)
+    return lint_document(document, selection, options)
 
 
 def document_error(error: DocumentError, path: str, selection: Selection = ALL) -> list[Diagnostic]:
@@ -75,14 +76,14 @@ def is_trainer_config(data: dict[str, Any]) -> bool:
     return "trainer" in data
 
 
-def lint_document(document: Document, selection: Selection = ALL) -> FileResult:
+def lint_document(document: Document, selection: Selection = ALL, options: Options = DEFAULT) -> FileResult:
     """Lint a parsed document; positions are computed only for files that have findings."""
     if not is_trainer_config(document.data):
         return FileResult(document.path, skipped=True, document=document)
     too_deep = nesting_error(document)  # rules recurse: refuse what could exhaust the stack
     if too_deep is not None:
         return FileResult(document.path, document_error(too_deep, document.path, selection), document=document)
-    found = lint_data(document.data, selection)
+    found = lint_data(document.data, selection, options=options, path=document.path)
     placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found]
     if "trainer-lint" in document.text.lower():  # `# trainer-lint: ignore[...]` comments
         from trainer_lint import suppression
@@ -92,13 +93,24 @@ def lint_document(document: Document, selection: Selection = ALL) -> FileResult:
     return FileResult(document.path, placed, document=document)
 
 
-def lint_data(data: dict[str, Any], selection: Selection = ALL, *, gated: bool = True) -> list[Diagnostic]:
+def lint_data(
+    data: dict[str, Any],
+    selection: Selection = ALL,
+    *,
+    gated: bool = True,
+    options: Options = DEFAULT,
+    path: str | None = None,
+) -> list[Diagnostic]:
     """Run every selected rule over parsed TOML data. Diagnostics carry key paths, no positions.
+
+    ``options`` is what the run knows beyond the file (see :mod:`trainer_lint.options`); ``path``
+    is the file the data came from, when there is one (knowledge such as the nearest project file
+    is looked up from it).
 
     A rule whose :attr:`~trainer_lint.rules.base.Rule.triggers` are all absent from the file is
     skipped (it could not report); ``gated=False`` runs it anyway (the gating test compares both).
     """
-    ctx = Context(data, load_packaged())
+    ctx = Context(data, load_packaged(), options=options, path=path)
     rules = _enabled_rules(selection)
     if gated:
         always, by_key = _gates(rules)

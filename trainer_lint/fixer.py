@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath
 from trainer_lint.document import Document, DocumentError, decode, parse_document, read_bytes
 from trainer_lint.engine import ALL, FileResult, Selection, document_error, lint_document
+from trainer_lint.options import DEFAULT, Options
 from trainer_lint.files import PathProblem
 
 if TYPE_CHECKING:
@@ -182,7 +183,9 @@ def _apply(document: Document, fixes: list[Fix]) -> tuple[str, int]:
     return _splice(document.text, good[0]), 1
 
 
-def fix_text(text: str, path: str = "<string>", selection: Selection = ALL, *, unsafe: bool = False) -> tuple[str, int, FileResult]:
+def fix_text(
+    text: str, path: str = "<string>", selection: Selection = ALL, *, unsafe: bool = False, options: Options = DEFAULT
+) -> tuple[str, int, FileResult]:
     """Fix ``text`` until nothing fixable is left; return the new text, how many fixes were
     applied, and the lint result of the new text (what remains). Never raises for any text."""
     fixed = 0
@@ -191,7 +194,7 @@ def fix_text(text: str, path: str = "<string>", selection: Selection = ALL, *, u
             document = parse_document(text, path)
         except DocumentError as error:
             return text, fixed, FileResult(path, document_error(error, path, selection))
-        result = lint_document(document, selection)
+        result = lint_document(document, selection, options)
         fixes = [d.fix for d in result.diagnostics if d.fix is not None and _applies(d, unsafe)]
         if not fixes or _ == MAX_PASSES:
             return text, fixed, result
@@ -233,7 +236,9 @@ class FileFix:
         return unified_diff(self.path, self.before, self.after) if self.changed else ""
 
 
-def fix_file(path: str, selection: Selection = ALL, *, unsafe: bool = False, write: bool = True) -> FileFix | PathProblem:
+def fix_file(
+    path: str, selection: Selection = ALL, *, unsafe: bool = False, write: bool = True, options: Options = DEFAULT
+) -> FileFix | PathProblem:
     """Fix the file at ``path`` and, with ``write``, replace it atomically. I/O problems become
     a :class:`PathProblem` (the file is then left as it was), never an exception."""
     from trainer_lint.checker import _reason
@@ -246,7 +251,7 @@ def fix_file(path: str, selection: Selection = ALL, *, unsafe: bool = False, wri
     except OSError as error:
         return PathProblem(path, _reason(error))
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
-    after, fixed, result = fix_text(text, path, selection, unsafe=unsafe)
+    after, fixed, result = fix_text(text, path, selection, unsafe=unsafe, options=options)
     outcome = FileFix(path, result, fixed, text, after)
     if write and outcome.changed:
         try:
@@ -268,6 +273,7 @@ def fix_report(
     *,
     unsafe: bool = False,
     write: bool = True,
+    options: Options = DEFAULT,
 ) -> list[FileFix]:
     """Fix every file of ``report`` that has an applicable fix, in place: its result becomes
     the lint result after fixing, ``report.fixed`` counts the fixes, and files that could not
@@ -279,7 +285,7 @@ def fix_report(
             results.append(result)
             continue
         selection = selection_for(result.path) if selection_for is not None else ALL
-        outcome = fix_file(result.path, selection, unsafe=unsafe, write=write)
+        outcome = fix_file(result.path, selection, unsafe=unsafe, write=write, options=options)
         if isinstance(outcome, PathProblem):
             report.problems.append(outcome)
             results.append(result)

@@ -33,6 +33,7 @@ from typing import Any, TextIO
 
 from trainer_lint.diagnostic import KeyPath, format_key
 from trainer_lint.engine import ALL, Selection
+from trainer_lint.options import DEFAULT, Options
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -128,6 +129,7 @@ def prepare(
     strict: bool = False,
     color: bool = False,
     out: TextIO | None = None,
+    options: Options = DEFAULT,
 ) -> Prepared | int:
     """Read ``path``, merge the overrides and lint. Return the clean config, or an exit code.
 
@@ -173,7 +175,7 @@ def prepare(
     if not is_trainer_config(merged):
         _say(f"{path}: no [trainer] table, so this is not a trainer config (add `[trainer]` to run it)")
         return EXIT_USAGE
-    result = lint_document(Document(path=document.path, text=document.text, data=merged), selection)
+    result = lint_document(Document(path=document.path, text=document.text, data=merged), selection, options)
     result.diagnostics = sorted(attribute(result.diagnostics, overrides), key=_order)
     code = report(result)
     if code:
@@ -199,6 +201,7 @@ def run(
     selection: Selection = ALL,
     strict: bool = False,
     color: bool = False,
+    options: Options = DEFAULT,
 ) -> int:
     """``trainer-lint run``: lint ``path``, then build the Trainer and call ``stage``. Returns the exit code."""
     if stage not in STAGES:
@@ -207,7 +210,7 @@ def run(
     try:
         out = sys.stderr if print_config else sys.stdout  # keep stdout pure TOML for --print-config
         prepared = prepare(
-            path, sets, fast_dev_run=fast_dev_run, selection=selection, strict=strict, color=color, out=out
+            path, sets, fast_dev_run=fast_dev_run, selection=selection, strict=strict, color=color, out=out, options=options
         )
         if isinstance(prepared, int):
             return prepared

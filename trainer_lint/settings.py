@@ -9,14 +9,23 @@
     strict = false                       # exit 1 on warnings too
     format = "text"                      # text, full, json, github, sarif
 
+    source-roots = ["src", "."]          # where the modules a class_path names are searched
+    cli-script = "train.py"              # the file holding the LightningCLI(...) call
+    lightning-version = "2.4"            # the Lightning release the configs are checked against
+    target = "gpu:8xA100"                # the machine the configs are meant for
+
     [tool.trainer-lint.per-file-ignores]
     "experiments/*.toml" = ["TL103"]     # glob -> codes or prefixes skipped in matching files
+
+    [tool.trainer-lint.per-file-target]
+    "configs/laptop/*.toml" = "cpu"      # glob -> target for matching files
 
 Where it is read from: the nearest ``pyproject.toml`` that has a ``[tool.trainer-lint]`` table,
 searching upward from the first path named on the command line (from the current folder when
 none is named), as ruff does. ``--config FILE`` names the file instead; ``--isolated`` ignores
 every settings file. Globs in ``exclude`` and ``per-file-ignores`` are relative to the folder of
-that ``pyproject.toml``; a glob without ``/`` matches a file or folder name anywhere.
+that ``pyproject.toml``; a glob without ``/`` matches a file or folder name anywhere. Paths in
+``source-roots`` and ``cli-script`` are relative to it too; the flags' paths to the current folder.
 
 Precedence, lowest first: trainer-lint's defaults, then the settings file, then the command line.
 Each command-line flag replaces its setting (``--select``, ``--ignore``, ``--exclude``,
@@ -40,10 +49,23 @@ from typing import Any
 import tomli
 
 from trainer_lint.engine import Selection
+from trainer_lint.options import Options
 
 PYPROJECT = "pyproject.toml"
 SECTION = "trainer-lint"
-KEYS = ("select", "ignore", "per-file-ignores", "exclude", "strict", "format")
+KEYS = (
+    "select",
+    "ignore",
+    "per-file-ignores",
+    "exclude",
+    "strict",
+    "format",
+    "source-roots",
+    "cli-script",
+    "lightning-version",
+    "target",
+    "per-file-target",
+)
 
 
 class SettingsError(Exception):
@@ -62,6 +84,11 @@ class Settings:
     format: str | None = None
     path: Path | None = None
     """The ``pyproject.toml`` these came from (``None``: defaults only)."""
+    source_roots: tuple[str, ...] | None = None
+    cli_script: str | None = None
+    lightning_version: str | None = None
+    target: str | None = None
+    per_file_target: tuple[tuple[str, str], ...] = ()
 
     @property
     def root(self) -> Path:
@@ -80,6 +107,11 @@ class Overrides:
     exclude: tuple[str, ...] | None = None
     strict: bool | None = None
     format: str | None = None
+    source_roots: tuple[str, ...] | None = None
+    cli_script: str | None = None
+    lightning_version: str | None = None
+    target: str | None = None
+    launcher: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +135,8 @@ class Resolved:
     format: str = "text"
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
+    options: Options = field(default_factory=Options)
+    """What the knowledge layer needs (Lightning release, source roots, CLI script, target)."""
 
     def selection_for(self, path: str) -> Selection:
         """The selection for one file: the run's, less the ``per-file-ignores`` that match it."""
@@ -204,7 +238,44 @@ def from_table(table: dict[str, Any], path: Path | None = None) -> Settings:
     pairs = tuple((pattern, _codes(per_file, pattern, f"{where} per-file-ignores") or ()) for pattern in per_file)
     check_codes([code for _, codes in pairs for code in codes], f"{where} per-file-ignores")
     check_codes([*(select or ()), *(ignore or ())], where)
-    return Settings(select, ignore, pairs, exclude, strict, output_format, path)
+    source_roots = _strings(table, "source-roots", where)
+    cli_script = _string(table, "cli-script", where)
+    lightning_version = _string(table, "lightning-version", where)
+    if lightning_version is not None:
+        check_version(lightning_version, f"{where} lightning-version")
+    target = _string(table, "target", where)
+    per_file_target = table.get("per-file-target", {})
+    if not isinstance(per_file_target, dict) or not all(isinstance(v, str) for v in per_file_target.values()):
+        raise SettingsError(f'{where}: `per-file-target` must be a table of glob = "target"')
+    return Settings(
+        select,
+        ignore,
+        pairs,
+        exclude,
+        strict,
+        output_format,
+        path,
+        source_roots=source_roots,
+        cli_script=cli_script,
+        lightning_version=lightning_version,
+        target=target,
+        per_file_target=tuple(per_file_target.items()),
+    )
+
+
+def _string(table: dict[str, Any], key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise SettingsError(f"{where}: `{key}` must be a non-empty string")
+    return value
+
+
+def check_version(text: str, where: str) -> None:
+    """Raise :class:`SettingsError` unless ``text`` reads as a release number ``X.Y`` or ``X.Y.Z``."""
+    import re
+
+    if not re.fullmatch(r"\d+\.\d+(\.\d+)?", text.strip()):
+        raise SettingsError(f"{where}: {text!r} is not a Lightning release number (X.Y or X.Y.Z, e.g. 2.4 or 2.4.0)")
 
 
 def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | None:
@@ -253,6 +324,8 @@ def resolve(settings: Settings, overrides: Overrides = Overrides(), *, cwd: Path
         exclude = overrides.exclude
     else:
         exclude = tuple(_rebase(p, settings.root, cwd) for p in settings.exclude or ())
+    if overrides.lightning_version is not None:
+        check_version(overrides.lightning_version, "--lightning-version")
     return Resolved(
         selection=Selection(select=select, ignore=ignore),
         per_file_ignores=settings.per_file_ignores,
@@ -261,6 +334,44 @@ def resolve(settings: Settings, overrides: Overrides = Overrides(), *, cwd: Path
         format=_first(overrides.format, settings.format, "text"),
         root=settings.root,
         source=settings.path,
+        options=_options(settings, overrides, cwd),
+    )
+
+
+def _options(settings: Settings, overrides: Overrides, cwd: Path) -> Options:
+    """The knowledge-layer options: each flag replaces its setting; paths made absolute (settings'
+    paths against the settings file's folder, the flags' against ``cwd``)."""
+
+    def absolute(base: Path, path: str) -> str:
+        return os.path.normpath(os.path.join(base, os.path.expanduser(path)))
+
+    if overrides.source_roots is not None:
+        source_roots: tuple[str, ...] | None = tuple(absolute(cwd, p) for p in overrides.source_roots)
+    elif settings.source_roots is not None:
+        source_roots = tuple(absolute(settings.root, p) for p in settings.source_roots)
+    else:
+        source_roots = None
+    if overrides.cli_script is not None:
+        cli_script: str | None = absolute(cwd, overrides.cli_script)
+    elif settings.cli_script is not None:
+        cli_script = absolute(settings.root, settings.cli_script)
+    else:
+        cli_script = None
+    if overrides.lightning_version is not None:
+        version, origin = overrides.lightning_version.strip(), "--lightning-version"
+    elif settings.lightning_version is not None:
+        version, origin = settings.lightning_version.strip(), f"lightning-version in {settings.path}"
+    else:
+        version, origin = None, None
+    return Options(
+        root=str(settings.path.parent) if settings.path is not None else None,
+        source_roots=source_roots,
+        cli_script=cli_script,
+        lightning_version=version,
+        lightning_version_origin=origin,
+        target=overrides.target if overrides.target is not None else settings.target,
+        per_file_target=tuple((_rebase(glob, settings.root, cwd), target) for glob, target in settings.per_file_target),
+        launcher=absolute(cwd, overrides.launcher) if overrides.launcher is not None else None,
     )
 
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 
 from trainer_lint.diagnostic import Diagnostic, Fix, KeyPath, Severity
+from trainer_lint.options import DEFAULT, Options
 
 T = TypeVar("T")
 
@@ -38,9 +39,20 @@ class Context:
     reasons about a value that is already reported as the wrong type.
     """
 
-    def __init__(self, data: dict[str, Any], schema: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        schema: dict[str, Any],
+        *,
+        options: Options = DEFAULT,
+        path: str | None = None,
+    ) -> None:
         self.data = data
         self.schema = schema
+        self.options = options
+        """The run's settings for the knowledge layer (:mod:`trainer_lint.options`)."""
+        self.path = path
+        """The file being linted, when there is one (``None`` for data linted in memory)."""
         self._cache: dict[str, Any] = {}
         table = data.get("trainer")
         self.trainer: dict[str, Any] = table if isinstance(table, dict) else {}
