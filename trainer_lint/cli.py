@@ -254,23 +254,38 @@ def run(
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option(help="Write the schema here (default: schemas/trainer.schema.json and the packaged copy).")] = None,
+    output: Annotated[Optional[Path], typer.Option(help="Write the schema here (default: schemas/trainer.schema.json and the packaged copy; with --lightning-version, schemas/trainer-lightning-<release>.schema.json; - for stdout).")] = None,
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 if the committed schema is stale; write nothing.")] = False,
+    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Write the schema of this Lightning release (X.Y or X.Y.Z) instead of the newest one's.")] = None,
 ) -> None:
     """Generate the JSON Schema of a config file from the model (for editors, via Taplo)."""
     from trainer_lint import schema as schema_module
 
-    text = schema_module.render()
     root = Path.cwd()
-    if check_only:
-        stale = schema_module.stale_paths(root, text)
-        for path in stale:
-            typer.echo(f"trainer-lint: {path} is stale; run `trainer-lint schema` to regenerate it", err=True)
-        raise typer.Exit(1 if stale else 0)
+    if lightning_version is not None:
+        if check_only:
+            _usage("--check compares the committed schema (the newest release's); it takes no --lightning-version")
+        from trainer_lint.lightning import releases
+
+        try:
+            found = releases.lookup(lightning_version)
+        except ValueError:
+            _usage(f"--lightning-version: {lightning_version!r} is not a Lightning release number (X.Y or X.Y.Z, e.g. 2.4 or 2.4.0)")
+        if not found.exact:
+            _echo_err(f"trainer-lint: Lightning {lightning_version} is not a release trainer-lint knows; writing the schema of {found.release.version}")
+        text = schema_module.render(schema_module.build_schema(found.release))
+        targets = [output] if output is not None else [root / schema_module.release_schema_path(found.release.version)]
+    else:
+        text = schema_module.render()
+        if check_only:
+            stale = schema_module.stale_paths(root, text)
+            for path in stale:
+                typer.echo(f"trainer-lint: {path} is stale; run `trainer-lint schema` to regenerate it", err=True)
+            raise typer.Exit(1 if stale else 0)
+        targets = [output] if output is not None else [root / schema_module.REPO_SCHEMA, schema_module.PACKAGED_SCHEMA]
     if output is not None and str(output) == "-":
         sys.stdout.write(text)
         return
-    targets = [output] if output is not None else [root / schema_module.REPO_SCHEMA, schema_module.PACKAGED_SCHEMA]
     schema_module.write(targets, text)
     for path in targets:
         typer.echo(f"wrote {path}", err=True)

@@ -17,7 +17,6 @@ from trainer_lint.document import Document, DocumentError, nesting_error, parse_
 from trainer_lint.options import DEFAULT, Options
 from trainer_lint.rules import RULES, RULES_BY_CODE
 from trainer_lint.rules.base import Context, Rule
-from trainer_lint.schema import load_packaged
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,9 @@ class FileResult:
     skipped: bool = False
     """True when the file parsed but has no ``trainer`` table: it is not a trainer config."""
     document: Document | None = None
+    lightning: Any = None
+    """The Lightning release(s) the file was checked against and why
+    (:class:`trainer_lint.lightning.selection.Choice`); None for files not linted."""
 
 
 def lint_text(text: str, path: str = "<string>", selection: Selection = ALL, options: Options = DEFAULT) -> FileResult:
@@ -90,7 +92,9 @@ def lint_document(document: Document, selection: Selection = ALL, options: Optio
 
         placed = suppression.apply(placed, document, selection)
     placed.sort(key=_order)
-    return FileResult(document.path, placed, document=document)
+    from trainer_lint.lightning.selection import choose
+
+    return FileResult(document.path, placed, document=document, lightning=choose(options, document.path))
 
 
 def lint_data(
@@ -110,7 +114,24 @@ def lint_data(
     A rule whose :attr:`~trainer_lint.rules.base.Rule.triggers` are all absent from the file is
     skipped (it could not report); ``gated=False`` runs it anyway (the gating test compares both).
     """
-    ctx = Context(data, load_packaged(), options=options, path=path)
+    from trainer_lint.lightning.selection import choose
+
+    choice = choose(options, path)
+    runs = [_lint_release(data, selection, gated, options, path, choice, release) for release in choice.releases]
+    return runs[0] if len(runs) == 1 else _merge_range(runs, choice)
+
+
+def _lint_release(
+    data: dict[str, Any],
+    selection: Selection,
+    gated: bool,
+    options: Options,
+    path: str | None,
+    choice: Any,
+    release: Any,
+) -> list[Diagnostic]:
+    """One pass of the rules with ``release`` as the Lightning the file is checked against."""
+    ctx = Context(data, release.schema, options=options, path=path, lightning=release, choice=choice)
     rules = _enabled_rules(selection)
     if gated:
         always, by_key = _gates(rules)
@@ -129,6 +150,41 @@ def lint_data(
                 seen.add(ident)
                 found.append(diagnostic)
     return found
+
+
+def _merge_range(runs: list[list[Diagnostic]], choice: Any) -> list[Diagnostic]:
+    """Combine the passes over both ends of a version range: an error stands only where every
+    end has it (the newest end's wording); an error of one end only becomes a warning that names
+    that end. Warnings and infos of either end are kept once."""
+    from dataclasses import replace
+
+    error_keys = [{(d.code, d.key) for d in run if d.severity is Severity.ERROR} for run in runs]
+    everywhere = set.intersection(*error_keys)
+    out: list[Diagnostic] = []
+    seen: set[tuple[str, Any, str]] = set()
+    newest = len(runs) - 1
+    for index in [newest, *range(newest)]:
+        for d in runs[index]:
+            if d.severity is Severity.ERROR:
+                if (d.code, d.key) in everywhere:
+                    if index != newest:
+                        continue
+                else:
+                    d = replace(
+                        d,
+                        severity=Severity.WARNING,
+                        message=f"{d.message} (an error with Lightning {choice.releases[index].version}, "
+                        f"which {choice.requested} allows; not with {_others(choice, index)})",
+                    )
+            ident = (d.code, d.key, d.message)
+            if ident not in seen:
+                seen.add(ident)
+                out.append(d)
+    return out
+
+
+def _others(choice: Any, index: int) -> str:
+    return " or ".join(r.version for i, r in enumerate(choice.releases) if i != index)
 
 
 _ENABLED: dict[Selection, tuple[Rule, ...]] = {}

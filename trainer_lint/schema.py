@@ -27,8 +27,21 @@ PACKAGED_SCHEMA = Path(__file__).with_name("trainer.schema.json")
 _DROP = ("title",)
 
 
-def build_schema() -> dict[str, Any]:
-    """Return the editor-ready JSON Schema of a whole config file as a dict."""
+def release_schema_path(version: str) -> Path:
+    """Where ``trainer-lint schema --lightning-version`` writes a release's schema by default."""
+    return Path("schemas") / f"trainer-lightning-{version}.schema.json"
+
+
+def build_schema(release: Any = None) -> dict[str, Any]:
+    """Return the editor-ready JSON Schema of a whole config file as a dict: the newest known
+    Lightning release's, or ``release``'s (:func:`trainer_lint.lightning.schema.patch`)."""
+    if release is not None and not release.is_newest:
+        from trainer_lint.lightning.schema import patch
+
+        schema = patch(build_schema(), release, editor=True)
+        schema["$id"] = SCHEMA_ID.rsplit("/", 1)[0] + "/" + release_schema_path(release.version).name
+        schema["title"] = f"trainer-lint config (Lightning {release.version})"
+        return schema
     from pydantic import TypeAdapter
 
     from trainer_lint import model

@@ -1,10 +1,13 @@
 """Lightning's own classes, as a committed snapshot: lookup at lint time, completion in the schema.
 
-``snapshot.json`` (written by :mod:`trainer_lint.classes.generate`, which imports Lightning at
-development time) holds every public callback, logger, strategy, profiler, plugin and accelerator
-class of Lightning with the import paths that reach it and its ``__init__`` parameters. This
-module reads it with :mod:`json` alone: it never imports torch, Lightning, or any module a config
-names. Loading is lazy, so files without ``class_path`` objects never pay for it.
+Each release's snapshot lives in the release data (``trainer_lint/lightning/releases.json``,
+written by :mod:`trainer_lint.lightning.generate`; :mod:`trainer_lint.classes.generate` describes
+one class): every public callback, logger, strategy, profiler, plugin and accelerator class of
+Lightning with the import paths that reach it and its ``__init__`` parameters. A
+:class:`ClassIndex` looks classes up in one release's snapshot (rules ask
+``ctx.lightning.classes``); the module-level functions answer for the newest release. Nothing here
+imports torch, Lightning, or any module a config names. Loading is lazy, so files without
+``class_path`` objects never pay for it.
 
 Lookup accepts every spelling Lightning users write: the re-exported short path
 (``lightning.pytorch.callbacks.ModelCheckpoint``), the defining module
@@ -16,13 +19,8 @@ them (callbacks and loggers), the bare class name (``ModelCheckpoint``).
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-SNAPSHOT = Path(__file__).with_name("snapshot.json")
 
 PACKAGE_ALIASES = (("pytorch_lightning.", "lightning.pytorch."), ("lightning_fabric.", "lightning.fabric."))
 """Standalone package prefixes and the ``lightning`` names they mirror."""
@@ -89,23 +87,75 @@ class ClassInfo:
         return tag in self.data.get("tags", ())
 
 
-@lru_cache(maxsize=1)
-def load() -> dict[str, Any]:
-    """The snapshot as parsed JSON (read once per process)."""
-    return json.loads(SNAPSHOT.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+class ClassIndex:
+    """One release's class snapshot, indexed for lookup by every spelling (read-only)."""
 
+    def __init__(self, classes: dict[str, Any]) -> None:
+        self.classes = classes
+        """``{canonical path: entry}`` as :mod:`trainer_lint.classes.generate` describes each class."""
+        by_alias: dict[str, str] = {}
+        by_name: dict[str, list[str]] = {}
+        modules: set[str] = set()
+        for canonical, entry in classes.items():
+            for alias in entry["aliases"]:
+                by_alias[alias] = canonical
+                modules.add(alias.rsplit(".", 1)[0])
+            by_name.setdefault(entry["name"], []).append(canonical)
+        self._by_alias = by_alias
+        self._by_name = by_name
+        self._modules = frozenset(modules)
+        self._resolved: dict[tuple[str, str | None], ClassInfo | None] = {}
 
-@lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, str], dict[str, list[str]], frozenset[str]]:
-    by_alias: dict[str, str] = {}
-    by_name: dict[str, list[str]] = {}
-    modules: set[str] = set()
-    for canonical, info in load()["classes"].items():
-        for alias in info["aliases"]:
-            by_alias[alias] = canonical
-            modules.add(alias.rsplit(".", 1)[0])
-        by_name.setdefault(info["name"], []).append(canonical)
-    return by_alias, by_name, frozenset(modules)
+    def info(self, canonical: str) -> ClassInfo:
+        """The snapshot entry of a canonical path."""
+        return ClassInfo(canonical, self.classes[canonical])
+
+    def resolve(self, path: str, slot: str | None = None) -> ClassInfo | None:
+        """The Lightning class ``path`` names, or None when it names none (or a class outside Lightning).
+
+        A bare name resolves only in :data:`SHORT_NAME_SLOTS`, and only to a class of that slot's kind.
+        """
+        key = (path, slot)
+        if key in self._resolved:
+            return self._resolved[key]
+        found: ClassInfo | None
+        if "." not in path:
+            if slot not in SHORT_NAME_SLOTS:
+                found = None
+            else:
+                matches = [c for c in self._by_name.get(path, ()) if self.classes[c]["kind"] in SLOT_KINDS[slot]]
+                found = self.info(matches[0]) if len(matches) == 1 else None
+        else:
+            canonical = self._by_alias.get(normalize(path))
+            found = self.info(canonical) if canonical else None
+        if len(self._resolved) > 4096:
+            self._resolved.clear()
+        self._resolved[key] = found
+        return found
+
+    def in_known_module(self, path: str) -> bool:
+        """Whether ``path`` points into a Lightning module the snapshot covers (so a miss is a typo)."""
+        module = normalize(path).rsplit(".", 1)[0]
+        return module in self._modules
+
+    def suggest(self, path: str, slot: str | None = None) -> str | None:
+        """The closest snapshotted spelling of ``path`` (same module first), for "did you mean"."""
+        kinds = SLOT_KINDS.get(slot or "", frozenset())
+        if "." not in path:
+            names = [n for n, cs in self._by_name.items() if any(self.classes[c]["kind"] in kinds for c in cs)]
+            close = difflib.get_close_matches(path, names, n=1, cutoff=0.6)
+            return close[0] if close else None
+        normal = normalize(path)
+        module, _, name = normal.rpartition(".")
+        same = [a.rpartition(".")[2] for a in self._by_alias if a.rpartition(".")[0] == module]
+        close = difflib.get_close_matches(name, same, n=1, cutoff=0.6)
+        if not close:
+            return None
+        suggestion = f"{module}.{close[0]}"
+        for old, new in PACKAGE_ALIASES:
+            if path.startswith(old):
+                suggestion = old + suggestion[len(new):]
+        return suggestion
 
 
 def normalize(path: str) -> str:
@@ -116,55 +166,39 @@ def normalize(path: str) -> str:
     return path
 
 
+def newest() -> ClassIndex:
+    """The class snapshot of the newest known Lightning release (what the committed schema shows)."""
+    from trainer_lint.lightning.releases import newest as newest_release
+
+    return newest_release().classes
+
+
+def load() -> dict[str, Any]:
+    """The newest release's snapshot as ``{"classes": {...}}``."""
+    return {"classes": newest().classes}
+
+
 def info(canonical: str) -> ClassInfo:
-    """The snapshot entry of a canonical path."""
-    return ClassInfo(canonical, load()["classes"][canonical])
+    """:meth:`ClassIndex.info` of the newest release."""
+    return newest().info(canonical)
 
 
-@lru_cache(maxsize=4096)  # the snapshot is read once per process, so answers never change
 def resolve(path: str, slot: str | None = None) -> ClassInfo | None:
-    """The Lightning class ``path`` names, or None when it names none (or a class outside Lightning).
-
-    A bare name resolves only in :data:`SHORT_NAME_SLOTS`, and only to a class of that slot's kind.
-    """
-    by_alias, by_name, _ = _index()
-    if "." not in path:
-        if slot not in SHORT_NAME_SLOTS:
-            return None
-        matches = [c for c in by_name.get(path, ()) if info(c).kind in SLOT_KINDS[slot]]
-        return info(matches[0]) if len(matches) == 1 else None
-    canonical = by_alias.get(normalize(path))
-    return info(canonical) if canonical else None
+    """:meth:`ClassIndex.resolve` of the newest release (rules ask ``ctx.lightning.classes``)."""
+    return newest().resolve(path, slot)
 
 
 def in_known_module(path: str) -> bool:
-    """Whether ``path`` points into a Lightning module the snapshot covers (so a miss is a typo)."""
-    module = normalize(path).rsplit(".", 1)[0]
-    return module in _index()[2]
+    """:meth:`ClassIndex.in_known_module` of the newest release."""
+    return newest().in_known_module(path)
 
 
 def suggest(path: str, slot: str | None = None) -> str | None:
-    """The closest snapshotted spelling of ``path`` (same module first), for "did you mean"."""
-    by_alias, by_name, _ = _index()
-    kinds = SLOT_KINDS.get(slot or "", frozenset())
-    if "." not in path:
-        names = [n for n, cs in by_name.items() if any(info(c).kind in kinds for c in cs)]
-        close = difflib.get_close_matches(path, names, n=1, cutoff=0.6)
-        return close[0] if close else None
-    normal = normalize(path)
-    module, _, name = normal.rpartition(".")
-    same = [a.rpartition(".")[2] for a in by_alias if a.rpartition(".")[0] == module]
-    close = difflib.get_close_matches(name, same, n=1, cutoff=0.6)
-    if not close:
-        return None
-    suggestion = f"{module}.{close[0]}"
-    for old, new in PACKAGE_ALIASES:
-        if path.startswith(old):
-            suggestion = old + suggestion[len(new):]
-    return suggestion
+    """:meth:`ClassIndex.suggest` of the newest release."""
+    return newest().suggest(path, slot)
 
 
-def extend_schema(schema: dict[str, Any]) -> None:
+def extend_schema(schema: dict[str, Any], index: ClassIndex | None = None) -> None:
     """Add ``init_args`` completion for Lightning's classes to ``ClassPathConfig`` (draft-07 if/then).
 
     For each concrete class: ``if class_path is one of its spellings then init_args has these
@@ -178,7 +212,7 @@ def extend_schema(schema: dict[str, Any]) -> None:
         return
     branches: list[dict[str, Any]] = []
     examples: list[str] = []
-    for canonical, data in load()["classes"].items():
+    for canonical, data in (index or newest()).classes.items():
         if data["abstract"] or data.get("deprecated") or data["kind"] == "accelerator":
             continue
         examples.append(canonical)

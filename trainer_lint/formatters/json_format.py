@@ -1,7 +1,13 @@
 """``--format json``: the public, versioned machine interface.
 
 ``{"version": str, "files_checked": int, "diagnostics": [{"path", "line", "column", "end_line",
-"end_column", "code", "severity", "key", "message"}]}``. Keys are only ever added, never renamed.
+"end_column", "code", "severity", "key", "message"}], "lightning": [{"version", "versions",
+"requested", "source", "origin", "files", "note"?}]}``. Keys are only ever added, never renamed.
+
+``lightning`` lists the Lightning release(s) the files were checked against: ``version`` (the
+release messages name), ``versions`` (both ends of a range), what was ``requested``, its
+``source`` (``flag``, ``settings``, ``project``, ``installed``, ``default``), ``origin`` in words
+and how many ``files``.
 """
 
 from __future__ import annotations
@@ -32,11 +38,17 @@ def as_dict(d: Diagnostic) -> dict[str, Any]:
     }
 
 
+def lightning(report: "Report") -> list[dict[str, Any]]:
+    """The ``lightning`` entries: each release choice in use and how many files it covered."""
+    return [{**choice.as_json(), "files": files} for choice, files in getattr(report, "lightning", [])]
+
+
 def render(report: "Report", *, color: bool = False) -> str:
     """The whole report as one JSON document."""
     payload = {
         "version": __version__,
         "files_checked": report.files_checked,
         "diagnostics": [as_dict(d) for d in report.diagnostics],
+        "lightning": lightning(report),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

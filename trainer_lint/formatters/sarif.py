@@ -5,7 +5,8 @@ Markdown, default level), and one result per diagnostic with its rule, level, me
 location. Locations are URIs relative to the current folder (run trainer-lint from the repository
 root), with forward slashes and ``uriBaseId`` ``%SRCROOT%``; regions are 1-based with an exclusive
 ``endColumn``, counted in Unicode code points (``columnKind``). ``error``, ``warning`` and ``info``
-become the levels ``error``, ``warning`` and ``note``.
+become the levels ``error``, ``warning`` and ``note``. The run's ``properties.lightning`` says which
+Lightning release(s) the files were checked against (as ``--format json``'s ``lightning``).
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def log(report: "Report", rules: "Sequence[type[Rule]] | None" = None) -> dict[s
         "columnKind": "unicodeCodePoints",
         "results": [result(d, index) for d in report.diagnostics],
     }
+    from trainer_lint.formatters.json_format import lightning
+
+    used = lightning(report)
+    if used:
+        run["properties"] = {"lightning": used}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

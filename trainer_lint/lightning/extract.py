@@ -1,0 +1,144 @@
+"""Read the facts trainer-lint needs from the Lightning release importable here (development only).
+
+Runs in the process that has the release: the installed one (the freshness test) or a release
+environment of :mod:`trainer_lint.lightning.venvs` (the generator). It imports Lightning;
+``trainer-lint check`` never imports this module.
+
+:func:`extract` returns plain JSON data:
+
+* ``trainer``: every ``Trainer.__init__`` parameter with its kind, default (or ``default_repr``
+  when TOML cannot write it), its annotation as text and, where TOML can write the annotation, its
+  type (:func:`trainer_lint.classes.generate.toml_type`, the one annotation translation);
+* ``accelerators``, ``strategies``: the names in ``AcceleratorRegistry`` and ``StrategyRegistry``;
+* ``profilers``: the names ``Trainer(profiler="...")`` resolves (``_init_profiler``);
+* ``precisions``: ``_PRECISION_INPUT``'s values: ``int``, ``str`` and the discouraged ``alias`` forms;
+* ``classes``: the class snapshot (:func:`trainer_lint.classes.generate.build`).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import sys
+import textwrap
+import typing
+from typing import Any
+
+KINDS = {
+    inspect.Parameter.POSITIONAL_ONLY: "positional",
+    inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional_or_keyword",
+    inspect.Parameter.KEYWORD_ONLY: "keyword",
+}
+
+
+def annotation_text(annotation: Any) -> str:
+    """A stable, readable spelling of an annotation (module prefixes dropped)."""
+    if annotation is inspect.Parameter.empty:
+        return ""
+    if isinstance(annotation, type):
+        return annotation.__qualname__
+    text = repr(annotation)
+    text = re.sub(r"<class '([\w.]+)'>", r"\1", text)
+    text = re.sub(r"\b(?:[a-z_][\w]*\.)+([A-Za-z_]\w*)", r"\1", text)  # typing.Union -> Union, a.b.C -> C
+    text = re.sub(r"\bList\[", "list[", text)
+    text = re.sub(r"\bDict\[", "dict[", text)
+    return text
+
+
+def trainer_parameters() -> dict[str, Any]:
+    from lightning.pytorch import Trainer
+
+    from trainer_lint.classes.generate import _default, toml_type
+
+    try:
+        signature = inspect.signature(Trainer.__init__, eval_str=True)
+    except Exception:  # noqa: BLE001 - an annotation that cannot be evaluated: keep the raw ones
+        signature = inspect.signature(Trainer.__init__)
+    out: dict[str, Any] = {}
+    for parameter in list(signature.parameters.values())[1:]:
+        if parameter.kind not in KINDS:
+            continue
+        entry: dict[str, Any] = {"kind": KINDS[parameter.kind], "annotation": annotation_text(parameter.annotation)}
+        described = toml_type(parameter.annotation)
+        if described is not None:
+            entry["type"] = described
+        if parameter.default is parameter.empty:
+            entry["required"] = True
+        else:
+            ok, value = _default(parameter.default)
+            entry["default" if ok else "default_repr"] = value
+        out[parameter.name] = entry
+    return out
+
+
+def profilers() -> list[str]:
+    """The keys of the ``PROFILERS`` mapping in ``_init_profiler`` (read from its source)."""
+    from lightning.pytorch.trainer import setup
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(setup._init_profiler)))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+            if any(isinstance(t, ast.Name) and t.id == "PROFILERS" for t in node.targets):
+                return [k.value for k in node.value.keys if isinstance(k, ast.Constant)]
+    raise SystemExit("`_init_profiler` no longer has a PROFILERS mapping; update trainer_lint/lightning/extract.py")
+
+
+def precisions() -> dict[str, list[Any]]:
+    """``_PRECISION_INPUT`` split into its int, string and discouraged-alias literals."""
+    from lightning.fabric import connector
+
+    def values(literal: Any) -> list[Any]:
+        out: list[Any] = []
+        for arg in typing.get_args(literal):
+            out.extend(values(arg) if typing.get_args(arg) else [arg])
+        return out
+
+    alias = values(getattr(connector, "_PRECISION_INPUT_STR_ALIAS", typing.Literal[()]))  # type: ignore[misc]
+    every = values(connector._PRECISION_INPUT)
+    return {
+        "int": [v for v in every if isinstance(v, int) and not isinstance(v, bool)],
+        "str": [v for v in every if isinstance(v, str) and v not in alias],
+        "alias": alias,
+    }
+
+
+def registries() -> dict[str, list[str]]:
+    from lightning.pytorch.accelerators import AcceleratorRegistry
+    from lightning.pytorch.strategies import StrategyRegistry
+
+    return {
+        "accelerators": sorted(AcceleratorRegistry.available_accelerators()),
+        "strategies": sorted(StrategyRegistry.available_strategies()),
+    }
+
+
+def extract() -> dict[str, Any]:
+    """Every fact of the importable release (deterministic: no addresses or local paths)."""
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    import lightning
+
+    from trainer_lint.classes.generate import build
+
+    return {
+        "version": lightning.__version__,
+        "trainer": trainer_parameters(),
+        **registries(),
+        "profilers": profilers(),
+        "precisions": precisions(),
+        "classes": build()["classes"],
+    }
+
+
+def main() -> int:
+    import json
+
+    json.dump(extract(), sys.stdout, sort_keys=True)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
