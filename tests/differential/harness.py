@@ -21,6 +21,7 @@ import pytest
 
 from trainer_lint.diagnostic import Severity
 from trainer_lint.engine import lint_data
+from trainer_lint.options import Options
 
 lightning = pytest.importorskip("lightning")
 
@@ -50,15 +51,18 @@ def hardware(cuda: int = 0, mps: bool = False):
     import lightning.fabric.accelerators.mps as fabric_mps
     import lightning.pytorch.accelerators.cuda as pl_cuda
 
+    from lightning.pytorch.trainer.connectors import callback_connector
+
     patches = [
         mock.patch.object(fabric_cuda, "num_cuda_devices", lambda: cuda),
         mock.patch.object(pl_cuda, "num_cuda_devices", lambda: cuda),
         mock.patch.object(fabric_mps.MPSAccelerator, "is_available", staticmethod(lambda: mps)),
         mock.patch("torch.cuda.is_available", lambda: cuda > 0),
         mock.patch("torch.cuda.device_count", lambda: cuda),
-        # Entry-point discovery costs ~35 ms a Trainer and finds nothing here; skip it.
-        mock.patch("lightning.pytorch.trainer.connectors.callback_connector._load_external_callbacks", lambda group: []),
     ]
+    if hasattr(callback_connector, "_load_external_callbacks"):  # Lightning 2.5 and later
+        # Entry-point discovery costs ~35 ms a Trainer and finds nothing here; skip it.
+        patches.append(mock.patch.object(callback_connector, "_load_external_callbacks", lambda group: []))
     if cuda:
         patches.append(mock.patch("torch.cuda.get_device_capability", lambda *a, **k: (9, 0)))
         patches.append(mock.patch("torch.cuda.is_bf16_supported", lambda *a, **k: True))
@@ -113,9 +117,12 @@ class Verdict:
         return bool(self.errors)
 
 
-def lint(trainer: dict[str, Any], extra: dict[str, Any] | None = None) -> Verdict:
-    """Lint ``{"trainer": trainer, **extra}`` and sort the codes by severity."""
-    found = lint_data({"trainer": trainer, **(extra or {})})
+def lint(trainer: dict[str, Any], extra: dict[str, Any] | None = None, *, release: str | None = None) -> Verdict:
+    """Lint ``{"trainer": trainer, **extra}`` (against Lightning ``release``, as
+    ``--lightning-version`` does; default: the installed one) and sort the codes by severity."""
+    version = release or lightning.__version__
+    options = Options(lightning_version=version, lightning_version_origin="--lightning-version")
+    found = lint_data({"trainer": trainer, **(extra or {})}, options=options)
     by = {s: [f"{d.code} {d.dotted_key}: {d.message}" for d in found if d.severity is s] for s in Severity}
     return Verdict(by[Severity.ERROR], by[Severity.WARNING], by[Severity.INFO])
 

@@ -332,10 +332,12 @@ def build() -> dict[str, Any]:
         ordered = sorted(paths, key=lambda p: (p.count("."), not p.startswith("lightning.pytorch"), p))
         canonical = ordered[0]
         classes[canonical] = describe(cls, kind, ordered)
+        if kind == "precision" and "._graveyard" in cls.__module__:
+            classes[canonical]["deprecated"] = True  # kept for old configs: Lightning warns and points to the new name
     names = {info["name"] for info in classes.values()}
     for info in classes.values():
         if info["kind"] == "precision" and info["name"].endswith("Plugin") and info["name"][: -len("Plugin")] in names:
-            info["deprecated"] = True  # the 1.x names that Lightning 2.1+ keeps as aliases of the new ones
+            info["deprecated"] = True  # the old names that newer releases keep as aliases of the new ones
     return {
         "$comment": STAMP,
         "lightning": lightning.__version__,
