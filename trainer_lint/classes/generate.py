@@ -84,8 +84,8 @@ def _kinds() -> dict[str, type]:
     return kinds  # type: ignore[return-value]
 
 
-def _tags() -> dict[str, type]:
-    tags = {
+def _tags() -> dict[str, tuple[type, ...]]:
+    tags: dict[str, Any] = {
         "checkpoint": _first("lightning.pytorch.callbacks.Checkpoint"),
         "progress_bar": _first("lightning.pytorch.callbacks.ProgressBar"),
         "model_summary": _first("lightning.pytorch.callbacks.ModelSummary"),
@@ -94,8 +94,19 @@ def _tags() -> dict[str, type]:
         "parallel": _first("lightning.pytorch.strategies.ParallelStrategy"),
         "fsdp": _first("lightning.pytorch.strategies.FSDPStrategy"),
         "model_parallel": _first("lightning.pytorch.strategies.ModelParallelStrategy"),  # 2.4 and later
+        "deepspeed": _first("lightning.pytorch.strategies.DeepSpeedStrategy"),
+        "xla": (
+            _first("lightning.pytorch.strategies.XLAStrategy"),
+            # one-device XLA: SingleDeviceXLAStrategy from 2.1, SingleTPUStrategy in 2.0
+            _first("lightning.pytorch.strategies.SingleDeviceXLAStrategy", "lightning.pytorch.strategies.SingleTPUStrategy"),
+        ),
     }
-    return {tag: base for tag, base in tags.items() if base is not None}
+    out: dict[str, tuple[type, ...]] = {}
+    for tag, bases in tags.items():
+        found = tuple(b for b in (bases if isinstance(bases, tuple) else (bases,)) if b is not None)
+        if found:
+            out[tag] = found
+    return out
 
 
 # ------------------------------------------------------------------------------ types
@@ -284,7 +295,7 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
         "kwargs": kwargs,
         "params": params,
     }
-    tags = sorted(tag for tag, base in _tags().items() if issubclass(cls, base))
+    tags = sorted(tag for tag, bases in _tags().items() if issubclass(cls, bases))
     if tags:
         info["tags"] = tags
     if kind == "callback" and cls.state_dict is not Callback.state_dict:

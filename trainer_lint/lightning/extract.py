@@ -10,8 +10,11 @@ environment of :mod:`trainer_lint.lightning.venvs` (the generator). It imports L
   when TOML cannot write it), its annotation as text and, where TOML can write the annotation, its
   type (:func:`trainer_lint.classes.generate.toml_type`, the one annotation translation);
 * ``accelerators``, ``strategies``: the names in ``AcceleratorRegistry`` and ``StrategyRegistry``;
+  ``strategy_classes``: the snapshot class each strategy name builds; ``fork_strategies``: the
+  names that fork (``_DDP_FORK_ALIASES``);
 * ``profilers``: the names ``Trainer(profiler="...")`` resolves (``_init_profiler``);
-* ``precisions``: ``_PRECISION_INPUT``'s values: ``int``, ``str`` and the discouraged ``alias`` forms;
+* ``precisions``: ``_PRECISION_INPUT``'s values: ``int``, ``str`` and the discouraged ``alias``
+  forms, and the ``conversion`` of each alias (``_PRECISION_INPUT_STR_ALIAS_CONVERSION``);
 * ``classes``: the class snapshot (:func:`trainer_lint.classes.generate.build`).
 """
 
@@ -94,23 +97,45 @@ def precisions() -> dict[str, list[Any]]:
             out.extend(values(arg) if typing.get_args(arg) else [arg])
         return out
 
+    from lightning.fabric.plugins.precision import precision as fabric_precision
+
     alias = values(getattr(connector, "_PRECISION_INPUT_STR_ALIAS", typing.Literal[()]))  # type: ignore[misc]
     every = values(connector._PRECISION_INPUT)
+    conversion = getattr(connector, "_PRECISION_INPUT_STR_ALIAS_CONVERSION", None)
+    if conversion is None:
+        conversion = fabric_precision._PRECISION_INPUT_STR_ALIAS_CONVERSION
     return {
         "int": [v for v in every if isinstance(v, int) and not isinstance(v, bool)],
         "str": [v for v in every if isinstance(v, str) and v not in alias],
         "alias": alias,
+        "conversion": dict(conversion),
     }
 
 
-def registries() -> dict[str, list[str]]:
+def registries() -> dict[str, Any]:
     from lightning.pytorch.accelerators import AcceleratorRegistry
     from lightning.pytorch.strategies import StrategyRegistry
+    from lightning.pytorch.strategies.ddp import _DDP_FORK_ALIASES
 
     return {
         "accelerators": sorted(AcceleratorRegistry.available_accelerators()),
         "strategies": sorted(StrategyRegistry.available_strategies()),
+        "fork_strategies": sorted(_DDP_FORK_ALIASES),
     }
+
+
+def strategy_classes(classes: dict[str, Any]) -> dict[str, str]:
+    """Each registered strategy name -> the snapshot path of the class it builds."""
+    from lightning.pytorch.strategies import StrategyRegistry
+
+    import importlib
+
+    def load(path: str) -> Any:
+        module, _, attr = path.rpartition(".")
+        return getattr(importlib.import_module(module), attr)
+
+    by_class = {load(canonical): canonical for canonical in classes}
+    return {name: by_class[StrategyRegistry[name]["strategy"]] for name in StrategyRegistry.available_strategies()}
 
 
 def extract() -> dict[str, Any]:
@@ -122,13 +147,15 @@ def extract() -> dict[str, Any]:
 
     from trainer_lint.classes.generate import build
 
+    classes = build()["classes"]
     return {
         "version": lightning.__version__,
         "trainer": trainer_parameters(),
         **registries(),
+        "strategy_classes": strategy_classes(classes),
         "profilers": profilers(),
         "precisions": precisions(),
-        "classes": build()["classes"],
+        "classes": classes,
     }
 
 

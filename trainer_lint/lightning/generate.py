@@ -47,7 +47,7 @@ RELEASES = (
 )  # fmt: skip
 """Every Lightning 2.x release on PyPI (2.6.2 and 2.6.3 were never published). Add new ones here."""
 
-FACTS = ("trainer", "accelerators", "strategies", "profilers", "precisions", "classes")
+FACTS = ("trainer", "accelerators", "strategies", "fork_strategies", "strategy_classes", "profilers", "precisions", "classes")
 """The keys of one release's facts (see :mod:`trainer_lint.lightning.extract`)."""
 
 _EXTRACT = "from trainer_lint.lightning.extract import main\nmain()\n"
@@ -90,7 +90,9 @@ def _flatten(facts: dict[str, Any]) -> dict[tuple[str, ...], Any]:
     flat: dict[tuple[str, ...], Any] = {}
     for name, entry in facts["trainer"].items():
         flat[("trainer", name)] = entry
-    for key in ("accelerators", "strategies", "profilers", "precisions"):
+    from trainer_lint.lightning.releases import LISTS
+
+    for key in LISTS:
         flat[(key,)] = facts[key]
     for name, info in facts["classes"].items():
         flat[("classes", name)] = {k: v for k, v in info.items() if k != "params"}
@@ -203,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(build_store(by_release))
     atomic_write_text(STORE, text)
     store = json.loads(text)
-    print(f"wrote {STORE} ({len(text.encode()) // 1024} KiB, {len(store['data'])} data sets for "
+    print(f"wrote {STORE} ({len(text.encode()) // 1024} KiB, {len(store['sets'])} data sets for "
           f"{len(store['releases'])} releases)", file=sys.stderr)
     return 0
 

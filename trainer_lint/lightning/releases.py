@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 STORE = Path(__file__).with_name("releases.json")
 
+LISTS = ("accelerators", "strategies", "fork_strategies", "strategy_classes", "profilers", "precisions")
+"""The facts stored whole, one value per data set (see :mod:`trainer_lint.lightning.generate`)."""
+
 
 @lru_cache(maxsize=1)
 def store() -> dict[str, Any]:
@@ -98,7 +101,7 @@ def set_facts(data: dict[str, Any], index: int, groups: dict[str, Any] | None = 
     for name in classes:
         classes[name] = {**classes[name], "params": table(groups["params"].get(name, {}))}
     out: dict[str, Any] = {"trainer": table(groups["trainer"]), "classes": classes}
-    for kind in ("accelerators", "strategies", "profilers", "precisions"):
+    for kind in LISTS:
         out[kind] = pool[value_at(groups[kind], index)]
     return out
 
@@ -213,17 +216,40 @@ class Release:
 
     @cached_property
     def precision_aliases(self) -> dict[str, str]:
-        """Each discouraged short form and the name it stands for (``"16"`` -> ``"16-mixed"``),
-        derived from the release's names: ``N`` means ``N-true``, except ``16`` and ``bf16``,
-        which mean ``-mixed`` (Lightning's ``_PRECISION_INPUT_STR_ALIAS_CONVERSION``)."""
-        names = set(self.precisions["str"])
-        out: dict[str, str] = {}
-        for alias in self.precisions["alias"]:
-            for suffix in ("-mixed", "-true") if alias in ("16", "bf16") else ("-true", "-mixed"):
-                if alias + suffix in names:
-                    out[alias] = alias + suffix
-                    break
-        return out
+        """Each short form and the name it stands for (``"16"`` -> ``"16-mixed"``):
+        ``_PRECISION_INPUT_STR_ALIAS_CONVERSION``."""
+        return dict(self._fact("precisions")["conversion"])
+
+    @cached_property
+    def fork_strategies(self) -> frozenset[str]:
+        """The strategy names that fork processes (``_DDP_FORK_ALIASES``)."""
+        return frozenset(self._fact("fork_strategies"))
+
+    def strategy_tags(self, name: str) -> frozenset[str]:
+        """The snapshot tags (``fsdp``, ``deepspeed``, ``xla``, ``parallel``, ...) of the class the
+        registered strategy ``name`` builds; empty for a name the release does not register."""
+        canonical = self._fact("strategy_classes").get(name)
+        if canonical is None:
+            return frozenset()
+        return frozenset(self.classes.classes[canonical].get("tags", ()))
+
+    PLUGINS = {
+        # what the connector builds for a strategy family, newest name first
+        "FSDP": ("FSDPPrecision", "FSDPPrecisionPlugin", "FSDPMixedPrecisionPlugin"),
+        "DeepSpeed": ("DeepSpeedPrecision", "DeepSpeedPrecisionPlugin"),
+        "XLA": ("XLAPrecision", "XLAPrecisionPlugin", "TPUPrecisionPlugin"),
+    }
+
+    def plugin_precisions(self, family: str) -> tuple[str, ...] | None:
+        """The precision names the precision plugin of a strategy family (``FSDP``, ``DeepSpeed``,
+        ``XLA``) takes in this release: the ``Literal`` of its ``precision`` argument. None when
+        the release's plugin does not say (no such argument, or an open type)."""
+        for name in self.PLUGINS[family]:
+            for info in self.classes.classes.values():
+                if info["name"] == name and info["kind"] == "precision" and not info.get("deprecated"):
+                    enum = info["params"].get("precision", {}).get("type", {}).get("enum")
+                    return tuple(enum) if enum else None
+        return None
 
     @cached_property
     def classes(self) -> ClassIndex:
@@ -251,6 +277,7 @@ class Release:
         return None
 
     def _takes(self, name: str, value: Any) -> bool | None:
+        """Whether ``value`` is in the closed set of ``name`` (None: not a closed-set value)."""
         values = self.choices(name)
         if values is None or isinstance(value, bool) or not isinstance(value, (str, int)):
             return None
@@ -280,6 +307,42 @@ class Release:
             if get(version)._takes(name, value):
                 last = version
         return last
+
+    def class_elsewhere(self, path: str, slot: str | None = None) -> str | None:
+        """For a class path this release's snapshot does not have: ``"needs Lightning >= 2.6"``
+        when a newer release has it, ``"was removed after Lightning 2.0.9.post0"`` when only an
+        older one did; else None."""
+        if self.classes.resolve(path, slot) is not None:
+            return None
+        for version in known():
+            if parse(version) > self.key and get(version).classes.resolve(path, slot) is not None:
+                return f"needs Lightning >= {_display(version)}"
+        last = None
+        for version in known():
+            if parse(version) >= self.key:
+                break
+            if get(version).classes.resolve(path, slot) is not None:
+                last = version
+        return f"was removed after Lightning {last}" if last else None
+
+    def init_arg_elsewhere(self, canonical: str, name: str) -> str | None:
+        """For an ``__init__`` argument this release's class lacks: ``"from Lightning 2.6 on"``
+        when a newer release's class takes it, ``"only up to Lightning 2.4.0"`` when an older one
+        did; else None."""
+        def takes(release: Release) -> bool:
+            info = release.classes.classes.get(canonical)
+            return info is not None and name in info["params"]
+
+        for version in known():
+            if parse(version) > self.key and takes(get(version)):
+                return f"from Lightning {_display(version)} on"
+        last = None
+        for version in known():
+            if parse(version) >= self.key:
+                break
+            if takes(get(version)):
+                last = version
+        return f"only up to Lightning {last}" if last else None
 
     # -------------------------------------------------------------- comparisons
 

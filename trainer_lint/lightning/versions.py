@@ -132,7 +132,8 @@ def _holds(op: str, bound: str, version: str, key: Key) -> bool:
     if op == ">":
         return key > other and not (key[2] and parse(_base(version)) == other)  # >2.4 excludes 2.4.post1
     if op == "<":
-        return key < other and not (is_final(bound) and not is_final(version) and release(version)[:3] == release(bound)[:3])
+        # <2.5 excludes 2.5.0rc1 (a pre-release of the bound itself)
+        return key < other and not (is_final(bound) and not is_final(version) and key[0] == other[0])
     if op == "~=":
         numbers = release(bound)
         if len(numbers) < 2:

@@ -26,42 +26,33 @@ CONCRETE = ("cpu", "cuda", "mps", "tpu")
 """What ``accelerator = "auto"`` can resolve to (``_select_auto_accelerator``)."""
 
 
-PRECISION_ALIASES = {"64": "64-true", "32": "32-true", "16": "16-mixed", "bf16": "bf16-mixed"}
-"""``_PRECISION_INPUT_STR_ALIAS_CONVERSION`` in ``lightning/fabric/plugins/precision/precision.py``."""
+def precision_name(ctx: Context, value: Any) -> str:
+    """A precision as Lightning unifies it: a short form becomes the name it stands for in the
+    file's release (``16`` -> ``"16-mixed"``: ``_PRECISION_INPUT_STR_ALIAS_CONVERSION``)."""
+    return ctx.lightning.precision_aliases.get(str(value), str(value))
 
 
-SHARDED_PRECISIONS = ("32-true", "16-true", "bf16-true", "16-mixed", "bf16-mixed")
-"""``_PRECISION_INPUT`` of ``FSDPPrecision`` and ``DeepSpeedPrecision``."""
+def strategy_tags(ctx: Context, strategy: Optional[str]) -> frozenset[str]:
+    """The tags (``fsdp``, ``deepspeed``, ``xla``, ``parallel``...) of the class a registered
+    strategy name builds in the file's release; empty for ``auto``, a class or an unknown name."""
+    return ctx.lightning.strategy_tags(strategy) if strategy is not None else frozenset()
 
 
-XLA_PRECISIONS = ("32-true", "16-true", "bf16-true")
-"""``_PRECISION_INPUT`` of ``XLAPrecision``."""
+def is_fsdp(ctx: Context, strategy: Optional[str]) -> bool:
+    return "fsdp" in strategy_tags(ctx, strategy)
 
 
-XLA_STRATEGIES = ("xla", "xla_debug", "single_xla", "single_tpu")
+def is_deepspeed(ctx: Context, strategy: Optional[str]) -> bool:
+    return "deepspeed" in strategy_tags(ctx, strategy)
 
 
-FORK_STRATEGIES = (
-    "ddp_fork",
-    "ddp_fork_find_unused_parameters_false",
-    "ddp_fork_find_unused_parameters_true",
-    "ddp_notebook",
-    "ddp_notebook_find_unused_parameters_false",
-    "ddp_notebook_find_unused_parameters_true",
-)
-"""``_DDP_FORK_ALIASES`` in ``lightning/pytorch/strategies/ddp.py``."""
+def is_xla(ctx: Context, strategy: Optional[str]) -> bool:
+    return "xla" in strategy_tags(ctx, strategy)
 
 
-def is_fsdp(strategy: Optional[str]) -> bool:
-    return strategy in ("fsdp", "fsdp_cpu_offload")
-
-
-def is_deepspeed(strategy: Optional[str]) -> bool:
-    return strategy is not None and strategy.startswith("deepspeed")
-
-
-def is_xla(strategy: Optional[str]) -> bool:
-    return strategy in XLA_STRATEGIES
+def is_fork(ctx: Context, strategy: Optional[str]) -> bool:
+    """A name in the release's ``_DDP_FORK_ALIASES`` (in ``lightning/pytorch/strategies/ddp.py``)."""
+    return strategy in ctx.lightning.fork_strategies
 
 
 def is_ddp_family(strategy: Optional[str]) -> bool:
@@ -282,7 +273,7 @@ def _facts(ctx: Context) -> Facts:
     devices = ctx.get("devices") if ctx.is_clean("devices") else "auto"  # "auto" is the default
     precision = ctx.get("precision")
     if precision is not None:
-        precision = PRECISION_ALIASES.get(str(precision), str(precision))
+        precision = precision_name(ctx, precision)
     if accelerator in CONCRETE:
         per = {accelerator: parse_devices(accelerator, devices)}  # type: ignore[dict-item]
     else:

@@ -8,14 +8,12 @@ from collections.abc import Iterable
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, Severity
 from trainer_lint.rules.base import Context, Rule, show
 from trainer_lint.rules.hardware.connector import (
-    PRECISION_ALIASES,
     PRECISION_KEY,
-    SHARDED_PRECISIONS,
-    XLA_PRECISIONS,
     facts,
     is_deepspeed,
     is_fsdp,
     is_xla,
+    precision_name,
     say_strategy,
 )
 
@@ -57,7 +55,7 @@ class DiscouragedPrecision(Rule):
             return
         written = ctx.trainer["precision"]
         if str(written) in ("16", "bf16"):
-            name = PRECISION_ALIASES[str(written)]
+            name = precision_name(ctx, written)
             fix = Fix(f'Replace with "{name}"', (Edit(PRECISION_KEY, "value", f'"{name}"'),), safe=True)
             yield self.report(
                 PRECISION_KEY,
@@ -104,7 +102,7 @@ class Fp16MixedOnCpu(Rule):
         f = facts(ctx)
         if f.precision != "16-mixed" or f.accelerator != "cpu":
             return
-        if is_fsdp(f.strategy) or is_deepspeed(f.strategy) or is_xla(f.strategy):
+        if is_fsdp(ctx, f.strategy) or is_deepspeed(ctx, f.strategy) or is_xla(ctx, f.strategy):
             return  # those strategies build their own precision plugin (or raise first)
         fix = Fix('Replace with "bf16-mixed"', (Edit(PRECISION_KEY, "value", '"bf16-mixed"'),), safe=True)
         yield self.report(
@@ -158,20 +156,22 @@ class PrecisionUnsupportedByStrategy(Rule):
         if f.precision is None:
             return
         written = f"`precision = {show(ctx.trainer['precision'])}`"
-        if is_fsdp(f.strategy) or is_deepspeed(f.strategy):
-            if f.precision not in SHARDED_PRECISIONS:
-                name = "FSDP" if is_fsdp(f.strategy) else "DeepSpeed"
+        release = ctx.lightning
+        if is_fsdp(ctx, f.strategy) or is_deepspeed(ctx, f.strategy):
+            name = "FSDP" if is_fsdp(ctx, f.strategy) else "DeepSpeed"
+            takes = release.plugin_precisions(name)
+            if takes is not None and f.precision not in takes:
                 yield self.report(
                     PRECISION_KEY,
                     f"{written} is not supported by {say_strategy(ctx)}; {name} takes "
-                    + ", ".join(f'"{p}"' for p in SHARDED_PRECISIONS),
+                    + ", ".join(f'"{p}"' for p in takes),
                 )
         elif f.strategy in ("xla", "xla_debug") or (f.accelerator == "tpu" and f.strategy == "auto"):
-            if f.precision not in XLA_PRECISIONS:
+            takes = release.plugin_precisions("XLA")
+            if takes is not None and f.precision not in takes:
                 yield self.report(
                     PRECISION_KEY,
-                    f"{written} is not supported on TPUs (XLA); use "
-                    + ", ".join(f'"{p}"' for p in XLA_PRECISIONS),
+                    f"{written} is not supported on TPUs (XLA); use " + ", ".join(f'"{p}"' for p in takes),
                 )
 
 

@@ -9,10 +9,10 @@ from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.rules.base import Context, Rule, trainer_key
 from trainer_lint.rules.hardware.connector import (
     DEVICES_KEY,
-    FORK_STRATEGIES,
     STRATEGY_KEY,
     facts,
     is_ddp_family,
+    is_fork,
     is_fsdp,
     say_accelerator,
     say_devices,
@@ -55,7 +55,7 @@ class FsdpNeedsCuda(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if not is_fsdp(f.strategy):
+        if not is_fsdp(ctx, f.strategy):
             return
         if f.accelerator in ("cpu", "mps", "tpu", "hpu"):
             yield self.report(
@@ -258,7 +258,7 @@ class ForkStrategy(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.strategy in FORK_STRATEGIES:
+        if is_fork(ctx, f.strategy):
             yield self.report(
                 STRATEGY_KEY,
                 f"{say_strategy(ctx)} forks processes: it is meant for notebooks, raises on Windows, and fails if CUDA is "

@@ -44,15 +44,20 @@ class UnknownClass(Rule):
     fixable = True
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        from trainer_lint import classes
+        from trainer_lint.classes import SHORT_NAME_SLOTS
 
+        classes = ctx.lightning.classes
         for obj in objects(ctx):
             if obj.info is not None:
                 continue
             path = obj.class_path
+            other = ctx.lightning.class_elsewhere(path, obj.slot)
+            if other is not None:
+                yield self.report(obj.class_key, f"`{path}` {other}; this project uses {ctx.lightning_label}")
+                continue
             if "." in path and not classes.in_known_module(path):
                 continue
-            if "." not in path and obj.slot in classes.SHORT_NAME_SLOTS:
+            if "." not in path and obj.slot in SHORT_NAME_SLOTS:
                 message = f"`{path}` is not the name of a Lightning {obj.slot.rstrip('s')} class"
             elif "." not in path:
                 message = f"`{path}` is not an import path; {quote_key(obj.key)} needs the full dotted path of the class"

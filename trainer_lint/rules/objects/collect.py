@@ -77,14 +77,13 @@ def _collect(ctx: Context) -> Iterator[Obj]:
         items = list(enumerate(value)) if isinstance(value, list) and slot in LIST_SLOTS else [(None, value)]
         for index, item in items:
             item_key = key if index is None else (*key, index)
-            obj = _object(slot, item_key, item, bad)
+            obj = _object(ctx, slot, item_key, item, bad)
             if obj is not None:
                 yield obj
 
 
-def _object(slot: str, key: KeyPath, value: Any, bad: frozenset[KeyPath]) -> Obj | None:
-    from trainer_lint import classes
-
+def _object(ctx: Context, slot: str, key: KeyPath, value: Any, bad: frozenset[KeyPath]) -> Obj | None:
+    classes = ctx.lightning.classes  # the class snapshot of the release the file is checked against
     if key in bad:
         return None
     if isinstance(value, dict):

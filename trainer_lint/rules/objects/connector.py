@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.rules.base import Context, Rule, show
-from trainer_lint.rules.hardware.connector import PRECISION_ALIASES
+from trainer_lint.rules.hardware.connector import precision_name
 from trainer_lint.rules.objects.collect import Obj, lightning_objects
 from trainer_lint.rules.objects.init_args import arg_problems_for
 
@@ -14,8 +14,7 @@ from trainer_lint.rules.objects.init_args import arg_problems_for
 def _precision(ctx: Context) -> str | None:
     if not ctx.is_set("precision"):
         return None
-    value = str(ctx.trainer["precision"])
-    return PRECISION_ALIASES.get(value, value)
+    return precision_name(ctx, ctx.trainer["precision"])
 
 
 class PluginConflict(Rule):
