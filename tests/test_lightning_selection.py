@@ -113,10 +113,21 @@ def test_installed_is_read_from_metadata_without_import():
         "print(installed_version())\nprint(sorted(m for m in sys.modules if m.split('.')[0] in ('lightning', 'torch', 'pytorch_lightning')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
-    import lightning
+    from importlib import metadata
 
-    assert out[0] == repr(("lightning", lightning.__version__))
+    assert out[0] == repr(("lightning", metadata.version("lightning")))  # the same answer as importlib.metadata
     assert out[1] == "[]"
+
+
+def test_installed_metadata_forms(tmp_path, monkeypatch):
+    (tmp_path / "pytorch_lightning-2.3.3.dist-info").mkdir()
+    (tmp_path / "Lightning.egg-info").mkdir()
+    (tmp_path / "Lightning.egg-info" / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: lightning\nVersion: 2.2.1\n\nbody\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    assert selection.installed_version() == ("lightning", "2.2.1")
+    (tmp_path / "Lightning.egg-info" / "PKG-INFO").unlink()
+    selection.clear_caches()
+    assert selection.installed_version() == ("pytorch-lightning", "2.3.3")
 
 
 def test_newest_when_nothing_says(tmp_path, monkeypatch):

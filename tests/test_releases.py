@@ -34,6 +34,12 @@ def test_store_is_stamped_small_and_round_trips():
     assert render(build_store(by_release)) == text  # deterministic, and nothing lost
 
 
+def test_releases_are_stored_in_release_order():
+    from trainer_lint.lightning.versions import parse
+
+    assert list(releases.known()) == sorted(releases.known(), key=parse)
+
+
 def test_every_minor_from_2_0_to_2_6_is_known():
     minors = {".".join(v.split(".")[:2]) for v in releases.known()}
     assert {"2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6"} <= minors

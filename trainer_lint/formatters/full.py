@@ -22,7 +22,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from trainer_lint.diagnostic import Diagnostic, Severity
-from trainer_lint.formatters.text import line, summary
+from trainer_lint.formatters.text import assumed, line, summary
 
 if TYPE_CHECKING:
     from trainer_lint.checker import Report
@@ -94,5 +94,5 @@ def render(report: "Report", *, color: bool = False) -> str:
     for result in report.results:
         for d in result.diagnostics:
             blocks.append("\n".join([line(d, color=color), *snippet(d, result.document, color=color)]))
-    blocks.append(summary(report))
+    blocks.append("\n".join([summary(report), *assumed(report)]))
     return "\n\n".join(blocks) + "\n"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from trainer_lint import __version__
 from trainer_lint.diagnostic import Diagnostic, Span
+from trainer_lint.formatters import lightning_entries
 
 if TYPE_CHECKING:
     from trainer_lint.checker import Report
@@ -38,17 +39,12 @@ def as_dict(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def lightning(report: "Report") -> list[dict[str, Any]]:
-    """The ``lightning`` entries: each release choice in use and how many files it covered."""
-    return [{**choice.as_json(), "files": files} for choice, files in getattr(report, "lightning", [])]
-
-
 def render(report: "Report", *, color: bool = False) -> str:
     """The whole report as one JSON document."""
     payload = {
         "version": __version__,
         "files_checked": report.files_checked,
         "diagnostics": [as_dict(d) for d in report.diagnostics],
-        "lightning": lightning(report),
+        "lightning": lightning_entries(report),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -103,9 +103,9 @@ def log(report: "Report", rules: "Sequence[type[Rule]] | None" = None) -> dict[s
         "columnKind": "unicodeCodePoints",
         "results": [result(d, index) for d in report.diagnostics],
     }
-    from trainer_lint.formatters.json_format import lightning
+    from trainer_lint.formatters import lightning_entries
 
-    used = lightning(report)
+    used = lightning_entries(report)
     if used:
         run["properties"] = {"lightning": used}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

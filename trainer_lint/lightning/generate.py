@@ -153,7 +153,8 @@ def render(store: dict[str, Any]) -> str:
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     head = {k: v for k, v in store.items() if k not in ("facts", "pool")}
-    lines = [dump(head)[:-1] + ',"facts":{']
+    # releases stay in release order (readers take it as is), so the head is not key-sorted
+    lines = [json.dumps(head, separators=(",", ":"), ensure_ascii=False)[:-1] + ',"facts":{']
     facts = sorted(store["facts"].items())
     lines += [f"{dump(path)}:{dump(line)}" + ("," if i < len(facts) - 1 else "") for i, (path, line) in enumerate(facts)]
     lines.append('},"pool":[')

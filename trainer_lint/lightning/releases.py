@@ -12,7 +12,6 @@ Rules never read the file: they ask ``ctx.lightning`` (the release the file is c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,8 +35,8 @@ def store() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def known() -> tuple[str, ...]:
-    """Every release the store describes, oldest first."""
-    return tuple(sorted(store()["releases"], key=parse))
+    """Every release the store describes, oldest first (the generator writes them in order)."""
+    return tuple(store()["releases"])
 
 
 def newest() -> Release:
@@ -106,14 +105,19 @@ def set_facts(data: dict[str, Any], index: int, groups: dict[str, Any] | None = 
     return out
 
 
-@dataclass(frozen=True)
 class Lookup:
     """What a requested release number maps to."""
 
-    release: Release
-    requested: str
-    exact: bool
-    """Whether ``requested`` is a release the store describes (``2.4`` counts: its newest patch)."""
+    __slots__ = ("release", "requested", "exact")
+
+    def __init__(self, release: Release, requested: str, exact: bool) -> None:
+        self.release = release
+        self.requested = requested
+        self.exact = exact
+        """Whether ``requested`` is a release the store describes (``2.4`` counts: its newest patch)."""
+
+    def __repr__(self) -> str:
+        return f"Lookup({self.release!r}, {self.requested!r}, exact={self.exact})"
 
     @property
     def newer_than_known(self) -> bool:
@@ -129,6 +133,8 @@ def lookup(requested: str) -> Lookup:
     unknown ``X.Y.Z``: the newest known release before it, else the oldest known).
     Raises ValueError for text that is not a release number."""
     text = requested.strip()
+    if text in store()["releases"]:
+        return Lookup(get(text), text, True)
     parse(text)  # ValueError for nonsense
     numbers = release(text)
     if len(numbers) == 2:
@@ -231,7 +237,8 @@ class Release:
         canonical = self._fact("strategy_classes").get(name)
         if canonical is None:
             return frozenset()
-        return frozenset(self.classes.classes[canonical].get("tags", ()))
+        ref = value_at(_grouped()["classes"][canonical], self.index)  # the class alone, not the whole snapshot
+        return frozenset(store()["pool"][ref].get("tags", ())) if ref is not None else frozenset()
 
     PLUGINS = {
         # what the connector builds for a strategy family, newest name first

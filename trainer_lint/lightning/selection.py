@@ -7,7 +7,7 @@
    count: a project that runs with Lightning depends on it) or ``requirements*.txt``. An exact pin (``==2.4.0``) is that release; a range
    (``>=2.2,<2.5``) is checked against both ends, its oldest and newest known release, and an
    error stands only when both ends have it (see :func:`trainer_lint.engine.lint_data`);
-4. the installed distribution, read with :mod:`importlib.metadata` (never imported);
+4. the installed distribution, read from its metadata on ``sys.path`` (never imported);
 5. otherwise the newest known release.
 
 A release newer than every known one is checked with the newest data and one INFO (TL010) says
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -36,26 +35,44 @@ DISTRIBUTIONS = ("lightning", "pytorch-lightning")
 """Distribution names whose version is Lightning's (``pytorch-lightning`` 2.x mirrors ``lightning``)."""
 
 PROJECT_FILES = ("pyproject.toml",)
-REQUIREMENTS = re.compile(r"^requirements.*\.(txt|in)$")
+REQUIREMENTS = r"^requirements.*\.(txt|in)$"
 
 # where a choice came from (``Choice.source``; the JSON output's ``lightning[].source``)
 FLAG, SETTINGS, PROJECT, INSTALLED, DEFAULT = "flag", "settings", "project", "installed", "default"
 
 
-@dataclass(frozen=True)
 class Choice:
-    """The release(s) one config is checked against, and why."""
+    """The release(s) one config is checked against, and why. Equal choices compare and hash
+    equal (a report counts files per choice)."""
 
-    releases: tuple[Release, ...]
-    """One release, or the two ends of a range (oldest first)."""
-    requested: str
-    """What was asked for: ``2.4``, ``2.4.0``, ``lightning>=2.2,<2.5``, or the newest release's number."""
-    source: str
-    """``flag``, ``settings``, ``project``, ``installed`` or ``default``."""
-    origin: str
-    """Where it came from, in words: ``--lightning-version``, ``lightning==2.4.0 in requirements.txt``."""
-    note: str | None = None
-    """Why the data may not fit (an unknown release): the text of the TL010 INFO."""
+    __slots__ = ("releases", "requested", "source", "origin", "note")
+
+    def __init__(self, releases: tuple[Release, ...], requested: str, source: str, origin: str, note: str | None = None) -> None:
+        self.releases = releases
+        """One release, or the two ends of a range (oldest first)."""
+        self.requested = requested
+        """What was asked for: ``2.4``, ``2.4.0``, ``lightning>=2.2,<2.5``, or the newest release's number."""
+        self.source = source
+        """``flag``, ``settings``, ``project``, ``installed`` or ``default``."""
+        self.origin = origin
+        """Where it came from, in words: ``--lightning-version``, ``lightning==2.4.0 in requirements.txt``."""
+        self.note = note
+        """Why the data may not fit (an unknown release): the text of the TL010 INFO."""
+
+    def _key(self) -> tuple[object, ...]:
+        return (tuple(r.version for r in self.releases), self.requested, self.source, self.origin, self.note)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Choice) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Choice({self.describe()!r})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return Choice, (self.releases, self.requested, self.source, self.origin, self.note)
 
     @property
     def release(self) -> Release:
@@ -165,7 +182,7 @@ def _in_folder(folder: str) -> Choice | None:
     except OSError:
         return None
     candidates = [n for n in PROJECT_FILES if n in names]
-    candidates += sorted((n for n in names if REQUIREMENTS.match(n)), key=lambda n: (n != "requirements.txt", n))
+    candidates += sorted((n for n in names if re.match(REQUIREMENTS, n)), key=lambda n: (n != "requirements.txt", n))
     for name in candidates:
         path = os.path.join(folder, name)
         for requirement in _requirements(path):
@@ -213,14 +230,14 @@ def _requirements(path: str) -> list[str]:
     return lines
 
 
-_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
+_NAME = r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$"
 
 
 def parse_requirement(text: str) -> tuple[str, Specifier] | None:
     """``(name, specifier)`` for a ``lightning``/``pytorch-lightning`` requirement line, else None
     (another package, a URL requirement, or a specifier that does not parse)."""
     text = text.split(";", 1)[0].strip()
-    match = _NAME.match(text)
+    match = re.match(_NAME, text)
     if not match:
         return None
     name = re.sub(r"[-_.]+", "-", match.group(1)).lower()
@@ -251,22 +268,61 @@ def _installed_or_newest() -> Choice:
 
 
 def installed_version() -> tuple[str, str] | None:
-    """``(distribution, version)`` of the installed Lightning, read from its metadata (no import)."""
-    from importlib import metadata
+    """``(distribution, version)`` of the installed Lightning, read from its metadata, never by
+    importing it: the first ``lightning-X.dist-info`` (or ``.egg-info``) folder on ``sys.path``,
+    the way :mod:`importlib.metadata` finds distributions. Scanning the folder names directly
+    costs about a millisecond; importing :mod:`importlib.metadata` (``email``, ``zipfile``, ...)
+    costs tens, on every ``check``. ``tests/test_lightning_selection.py`` checks that both agree."""
+    import sys
 
+    wanted = {name.replace("-", "_"): name for name in DISTRIBUTIONS}
     for dist in DISTRIBUTIONS:
-        try:
-            version = metadata.version(dist)
-        except metadata.PackageNotFoundError:
+        for entry in sys.path:
+            found = _dist_in(entry or ".", dist.replace("-", "_"))
+            if found is not None:
+                try:
+                    releases.lookup(found)
+                except ValueError:
+                    continue
+                return wanted[dist.replace("-", "_")], found
+    return None
+
+
+@lru_cache(maxsize=256)
+def _listing(folder: str) -> tuple[str, ...]:
+    try:
+        return tuple(os.listdir(folder))
+    except OSError:
+        return ()
+
+
+def _dist_in(folder: str, name: str) -> str | None:
+    """The version of distribution ``name`` (normalised with ``_``) installed in ``folder``."""
+    for entry in _listing(folder):
+        stem, dot, kind = entry.rpartition(".")
+        if kind not in ("dist-info", "egg-info") or not dot:
             continue
-        except Exception:  # noqa: BLE001 - broken metadata: as if not installed
+        dist, _, version = stem.partition("-")
+        if re.sub(r"[-_.]+", "_", dist).lower() != name:
             continue
-        if version:
-            try:
-                releases.lookup(version)
-            except ValueError:
-                continue
-            return dist, version
+        if kind == "dist-info" and version:
+            return version.split("-")[0]
+        return _metadata_version(os.path.join(folder, entry))
+    return None
+
+
+def _metadata_version(path: str) -> str | None:
+    """``Version:`` from an ``.egg-info`` (a folder with ``PKG-INFO``, or the file itself)."""
+    target = os.path.join(path, "PKG-INFO") if os.path.isdir(path) else path
+    try:
+        with open(target, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Version:"):
+                    return line.split(":", 1)[1].strip() or None
+                if not line.strip():
+                    break
+    except OSError:
+        return None
     return None
 
 
@@ -274,4 +330,5 @@ def clear_caches() -> None:
     """Forget cached answers (tests that change project files or the environment call this)."""
     _project.cache_clear()
     _installed_or_newest.cache_clear()
+    _listing.cache_clear()
     _cached_version.cache_clear()

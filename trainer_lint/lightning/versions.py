@@ -8,16 +8,20 @@ releases (``2.0.9 < 2.0.9.post0 < 2.1.0rc1 < 2.1.0``); :class:`Specifier` reads
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
 
-_VERSION = re.compile(
+_VERSION_TEXT = (
     r"""^\s*v?(?P<release>\d+(?:\.\d+)*)
     (?:[-_.]?(?P<pre>a|alpha|b|beta|c|rc|pre|preview)[-_.]?(?P<pre_n>\d*))?
     (?:(?:[-_.]?(?:post|rev|r)[-_.]?(?P<post>\d*))|-(?P<post_implicit>\d+))?
     (?:[-_.]?dev[-_.]?(?P<dev>\d*))?
-    (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?\s*$""",
-    re.IGNORECASE | re.VERBOSE,
+    (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?\s*$"""
 )
+
+
+@lru_cache(maxsize=1)
+def _version() -> re.Pattern[str]:
+    return re.compile(_VERSION_TEXT, re.IGNORECASE | re.VERBOSE)  # compiled on first use: not at start-up
 _PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
 
 Key = tuple[tuple[int, ...], tuple[int, int], int, int]
@@ -26,7 +30,7 @@ Key = tuple[tuple[int, ...], tuple[int, int], int, int]
 
 def parse(text: str) -> Key:
     """A sortable key for a release number; raises ValueError for text that is not one."""
-    match = _VERSION.match(text)
+    match = _version().match(text)
     if not match:
         raise ValueError(f"{text!r} is not a release number")
     numbers = tuple(int(n) for n in match["release"].split("."))
@@ -46,12 +50,12 @@ def parse(text: str) -> Key:
 
 
 def is_version(text: str) -> bool:
-    return _VERSION.match(text) is not None
+    return _version().match(text) is not None
 
 
 def release(text: str) -> tuple[int, ...]:
     """The numeric part of a release, without padding: ``2.4`` -> ``(2, 4)``."""
-    match = _VERSION.match(text)
+    match = _version().match(text)
     if not match:
         raise ValueError(f"{text!r} is not a release number")
     return tuple(int(n) for n in match["release"].split("."))
@@ -69,15 +73,20 @@ def is_final(text: str) -> bool:
     return key[1] == (3, 0) and key[3] == 1 << 30
 
 
-_SPEC = re.compile(r"^\s*(===|==|!=|~=|<=|>=|<|>)\s*([^\s,;]+)\s*$")
+_SPEC = r"^\s*(===|==|!=|~=|<=|>=|<|>)\s*([^\s,;]+)\s*$"
 
 
-@dataclass(frozen=True)
 class Specifier:
     """A version specifier set such as ``>=2.2,<2.5`` (all clauses must hold)."""
 
-    clauses: tuple[tuple[str, str], ...]
-    text: str
+    __slots__ = ("clauses", "text")
+
+    def __init__(self, clauses: tuple[tuple[str, str], ...], text: str) -> None:
+        self.clauses = clauses
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Specifier({self.text!r})"
 
     @classmethod
     def parse(cls, text: str) -> Specifier:
@@ -86,7 +95,7 @@ class Specifier:
         for part in text.split(","):
             if not part.strip():
                 continue
-            match = _SPEC.match(part)
+            match = re.match(_SPEC, part)
             if not match:
                 raise ValueError(f"{part.strip()!r} is not a version specifier")
             op, version = match.groups()
