@@ -24,6 +24,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict
 from pydantic.dataclasses import dataclass
 
 from trainer_lint.lightning.releases import newest as newest_release
+from trainer_lint.rules.loops.values import LOOSE_TIME_PATTERN, TIMER_REGEX_SINCE
 from trainer_lint.lightning.schema import accelerator_choices, choices_pattern, profiler_choices, strategy_choices
 
 DOCS = "https://lightning.ai/docs/pytorch/stable/common/trainer.html"
@@ -36,6 +37,11 @@ _NEWEST = newest_release()
 """The newest Lightning release trainer-lint knows: the closed sets below are its own
 (``trainer_lint/lightning/releases.json``); other releases patch the schema built from them
 (:mod:`trainer_lint.lightning.schema`)."""
+
+NUM_NODES_CHECK_SINCE = "2.1"
+"""From Lightning 2.1 the accelerator connector raises for ``num_nodes < 1``; 2.0 builds the
+Trainer (``x-before`` drops the schema's minimum for it). Tested against the real releases by
+``tests/differential/test_lightning_releases.py``."""
 
 ACCELERATORS = accelerator_choices(_NEWEST)
 """Accelerator names that ``Trainer`` accepts. Lightning compares them case-sensitively."""
@@ -125,10 +131,20 @@ TimeString = Annotated[
     str,
     Field(
         pattern=r"^\s*\d+:\d\d:\d\d:\d\d\s*$",
-        json_schema_extra={"x-pattern-words": 'a time in the form "DD:HH:MM:SS" (two digits for hours, minutes, seconds)'},
+        json_schema_extra={
+            "x-pattern-words": 'a time in the form "DD:HH:MM:SS" (two digits for hours, minutes, seconds)',
+            "x-before": {
+                TIMER_REGEX_SINCE: {
+                    "pattern": LOOSE_TIME_PATTERN,
+                    "x-pattern-words": 'a time in the form "DD:HH:MM:SS" (four ":"-separated integers)',
+                }
+            },
+        },
     ),
 ]
-r"""``max_time`` as a string: ``Timer`` matches ``(\d+):(\d\d):(\d\d):(\d\d)`` on the stripped value."""
+r"""``max_time`` as a string: ``Timer`` matches ``(\d+):(\d\d):(\d\d):(\d\d)`` on the stripped value
+(from 2.3; before, ``int()`` of each part: ``x-before`` says so, :mod:`trainer_lint.lightning.schema`
+applies it)."""
 LimitBatches = Optional[Union[int, float]]
 """``limit_*_batches``: Lightning checks the range (``[0.0, 1.0]`` or a whole number) only when it
 reads the value, which it does not under ``fast_dev_run`` or ``overfit_batches``; the TL2xx rules
@@ -195,7 +211,7 @@ class BaseTrainerConfig:
             "devices",
         ),
     )
-    num_nodes: Annotated[int, Field(ge=1)] = Field(
+    num_nodes: Annotated[int, Field(ge=1, json_schema_extra={"x-before": {NUM_NODES_CHECK_SINCE: {"minimum": None}}})] = Field(
         default=1,
         description=_describe("Number of machines (nodes) taking part in distributed training.", "num_nodes"),
     )

@@ -332,7 +332,8 @@ def build() -> dict[str, Any]:
     for module in _modules():
         for attr in dir(module):
             obj = getattr(module, attr, None)
-            if inspect.isclass(obj) and any(issubclass(obj, base) for base in kinds.values()) and obj.__name__ == attr:
+            # ``obj.__name__ != attr``: an alias such as 2.1's ``PrecisionPlugin = Precision``
+            if inspect.isclass(obj) and any(issubclass(obj, base) for base in kinds.values()) and not attr.startswith("_"):
                 found.setdefault(obj, set()).add(f"{module.__name__}.{attr}")
     classes: dict[str, Any] = {}
     for cls, paths in found.items():
@@ -340,7 +341,10 @@ def build() -> dict[str, Any]:
         defining = f"{cls.__module__}.{cls.__qualname__}"
         paths.add(defining)
         paths = {p for p in paths if not any(part.startswith("_") for part in p.split("."))} or paths
-        ordered = sorted(paths, key=lambda p: (p.count("."), not p.startswith("lightning.pytorch"), p))
+        ordered = sorted(
+            paths,
+            key=lambda p: (p.rsplit(".", 1)[1] != cls.__name__, p.count("."), not p.startswith("lightning.pytorch"), p),
+        )
         canonical = ordered[0]
         classes[canonical] = describe(cls, kind, ordered)
         if kind == "precision" and "._graveyard" in cls.__module__:

@@ -231,6 +231,10 @@ class Release:
         """The strategy names that fork processes (``_DDP_FORK_ALIASES``)."""
         return frozenset(self._fact("fork_strategies"))
 
+    def strategy_class(self, name: str) -> str | None:
+        """The snapshot path of the class the registered strategy ``name`` builds (None: not registered)."""
+        return self._fact("strategy_classes").get(name)  # type: ignore[no-any-return]
+
     def strategy_tags(self, name: str) -> frozenset[str]:
         """The snapshot tags (``fsdp``, ``deepspeed``, ``xla``, ``parallel``, ...) of the class the
         registered strategy ``name`` builds; empty for a name the release does not register."""

@@ -11,7 +11,9 @@ copies it and applies what the release data says differs, without pydantic:
   before 2.6 takes only numbers) gets that type; where the annotation has no TOML form, any
   value is accepted (an error only when provable);
 * defaults are the release's own (``precision`` defaults to ``"32-true"`` in 2.0);
-* the closed sets (accelerator, strategy, profiler and precision names) are the release's.
+* the closed sets (accelerator, strategy, profiler and precision names) are the release's;
+* ``x-before`` declarations (a check a release does not make yet, written next to the type in
+  :mod:`trainer_lint.model`) replace keywords for releases before the one named.
 
 The choice lists here are also what :mod:`trainer_lint.model` builds the newest schema from, so
 the committed schema and the release data cannot disagree (``tests/test_releases.py`` checks that
@@ -110,6 +112,7 @@ def patch(base: dict[str, Any], release: Release, *, editor: bool = False) -> di
         else:
             prop.pop("default", None)
     _set_choices(properties, release)
+    _apply_before(properties, release)
     if editor:
         from trainer_lint import schema as schema_module
 
@@ -148,6 +151,33 @@ def _set_choices(properties: dict[str, Any], release: Release) -> None:
                 branch["enum"] = list(precisions["str"])
             else:
                 branch["enum"] = list(precisions["alias"])
+
+
+def _apply_before(node: Any, release: Release) -> None:
+    """Apply ``x-before`` declarations: ``{"x-before": {"2.3": {...}}}`` on a schema node means
+    "for releases before 2.3, these keywords instead" (``null``: without that keyword) — a check
+    that a signature cannot show, declared next to the type it refines. Older thresholds win
+    over newer ones."""
+    from trainer_lint.lightning.versions import parse
+
+    if isinstance(node, list):
+        for item in node:
+            _apply_before(item, release)
+        return
+    if not isinstance(node, dict):
+        return
+    before = node.get("x-before")
+    if isinstance(before, dict):
+        for version in sorted(before, key=parse, reverse=True):
+            if release.before(version):
+                for key, value in before[version].items():
+                    if value is None:  # the keyword does not hold before that release
+                        node.pop(key, None)
+                    else:
+                        node[key] = value
+    for key, value in node.items():
+        if key != "x-before":
+            _apply_before(value, release)
 
 
 def _branches(prop: dict[str, Any]) -> list[dict[str, Any]]:

@@ -21,7 +21,9 @@ class OptionalPackage(Rule):
     """## What it does
     Notes settings that need a package Lightning does not install: `deepspeed` for the
     `deepspeed*` strategies, `torch_xla` for `accelerator = "tpu"` and the `xla*` strategies,
-    `transformer_engine` for the `transformer-engine*` precisions.
+    `transformer_engine` for the `transformer-engine*` precisions; and, in Lightning 2.0, its own
+    HPU and IPU support (`accelerator = "ipu"`, `strategy = "hpu_single"`, ...), which needs the
+    devices and their packages.
 
     ## Why is this bad?
     It is not, where the package is installed. Where it is not, `Trainer` raises
@@ -59,11 +61,27 @@ class OptionalPackage(Rule):
             yield self.report(STRATEGY_KEY, f"{say_strategy(ctx)} needs the `torch_xla` package")
         if f.accelerator == "tpu":
             yield self.report(ACCELERATOR_KEY, f"{say_accelerator(f.accelerator_written)} needs the `torch_xla` package")
+        if f.accelerator == "ipu":  # registered in Lightning 2.0 only (TL107 elsewhere)
+            yield self.report(ACCELERATOR_KEY, f"{say_accelerator(f.accelerator_written)} needs Graphcore IPUs and `poptorch`")
+        device = _device_strategy(ctx, f.strategy)
+        if device is not None:
+            yield self.report(STRATEGY_KEY, f"{say_strategy(ctx)} needs {device}")
         if f.precision is not None and f.precision.startswith("transformer-engine"):
             yield self.report(
                 PRECISION_KEY,
                 f"`precision = {show(ctx.trainer['precision'])}` needs NVIDIA's `transformer_engine` package",
             )
+
+
+def _device_strategy(ctx: Context, strategy: str | None) -> str | None:
+    """What a strategy name of Lightning 2.0's own HPU and IPU support needs (its class says which)."""
+    path = ctx.lightning.strategy_class(strategy) if strategy is not None else None
+    name = path.rsplit(".", 1)[1] if path else ""
+    if "HPU" in name:
+        return "Intel Gaudi devices and `habana_frameworks`"
+    if "IPU" in name:
+        return "Graphcore IPUs and `poptorch`"
+    return None
 
 
 RULES: tuple[type[Rule], ...] = (

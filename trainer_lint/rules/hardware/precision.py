@@ -113,11 +113,20 @@ class Fp16MixedOnCpu(Rule):
         )
 
 
+FSDP_CHECK_SINCE = "2.1"
+"""From Lightning 2.1 the connector hands every precision to FSDP's precision plugin, which
+rejects the ones it does not take; Lightning 2.0 used ``FSDPMixedPrecisionPlugin`` only for
+``16-mixed``/``bf16-mixed`` and the plain plugins otherwise, so ``strategy = "fsdp"`` with
+``precision = "64-true"`` builds there. Tested against the real releases by
+``tests/differential/test_lightning_releases.py``."""
+
+
 class PrecisionUnsupportedByStrategy(Rule):
     """## What it does
     Flags precisions a strategy's precision plugin refuses: FSDP and DeepSpeed take `32-true`,
     `16-true`, `bf16-true`, `16-mixed`, `bf16-mixed` (not `64-true` nor `transformer-engine*`);
-    XLA (TPUs) takes `32-true`, `16-true`, `bf16-true` only.
+    XLA (TPUs) takes `32-true`, `16-true`, `bf16-true` only. The names are the release's own (its
+    plugins' `precision` argument); Lightning 2.0 does not check FSDP's.
 
     ## Why is this bad?
     `Trainer` raises `ValueError: precision='64-true' is not supported in FSDP` (and the like).
@@ -157,6 +166,8 @@ class PrecisionUnsupportedByStrategy(Rule):
             return
         written = f"`precision = {show(ctx.trainer['precision'])}`"
         release = ctx.lightning
+        if is_fsdp(ctx, f.strategy) and release.before(FSDP_CHECK_SINCE):
+            return
         if is_fsdp(ctx, f.strategy) or is_deepspeed(ctx, f.strategy):
             name = "FSDP" if is_fsdp(ctx, f.strategy) else "DeepSpeed"
             takes = release.plugin_precisions(name)

@@ -110,7 +110,7 @@ class DurationOutOfRange(_IntervalRule):
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         mt = value(ctx, "max_time")
         if is_set(ctx, "max_time") and mt is not None:
-            _, problem = parse_max_time(mt)
+            _, problem = parse_max_time(mt, ctx)
             if problem:
                 yield self.report(trainer_key("max_time"), f"`max_time = {show(mt)}` {problem}")
         yield from self.interval_findings(ctx)
@@ -153,7 +153,7 @@ class NonPositiveDuration(Rule):
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         mt = value(ctx, "max_time")
         if is_set(ctx, "max_time") and mt is not None:
-            seconds, _ = parse_max_time(mt)
+            seconds, _ = parse_max_time(mt, ctx)
             if seconds is not None and seconds <= 0:
                 yield self.report(
                     trainer_key("max_time"),
