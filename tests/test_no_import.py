@@ -71,3 +71,26 @@ def test_check_loads_no_torch_or_lightning(tmp_path):
     assert heavy == []
     assert "trainer_lint.classes" in modules  # the snapshot was consulted
     assert not marker.exists()
+
+
+def test_release_selection_imports_nothing_it_names(tmp_path):
+    """Choosing the release (a range in a project file, the installed distribution, an older
+    release's snapshot) reads files only: no torch, no Lightning, no importlib.metadata."""
+    marker, config, env = _plant(tmp_path)
+    (tmp_path / "requirements.txt").write_text("lightning>=2.0,<2.5\n")
+    (tmp_path / ".git").mkdir()
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        from trainer_lint.checker import check_paths
+        report = check_paths([{str(config)!r}])
+        choice, files = report.lightning[0]
+        print(json.dumps([[r.version for r in choice.releases], sorted(sys.modules)]))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    versions, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    assert versions == ["2.0.0", "2.4.0"]
+    heavy = [m for m in modules if m.split(".")[0] in {"torch", "lightning", "pytorch_lightning", "lightning_fabric", "planted"}]
+    assert heavy == [] and "importlib.metadata" not in modules
+    assert not marker.exists()
