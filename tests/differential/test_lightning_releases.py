@@ -301,3 +301,43 @@ def test_release_agreement(version: str) -> None:
     assert counts["false_errors"] == 0 and share >= 0.995 and counts["matched"] == counts["warnings"], (
         line + "\n" + "\n".join(problems[:15])
     )
+
+
+# -- the version ranges written next to the rules -----------------------------------------------
+
+
+def _ranges() -> list[tuple[str, str, dict[str, Any], str, str]]:
+    """(what, since, table, code, how): a check that a release makes from ``since`` on, a table
+    that only that check decides, the rule that reports it, and how the Trainer shows it
+    (``raises`` or ``warns``)."""
+    from trainer_lint.model import NUM_NODES_CHECK_SINCE
+    from trainer_lint.rules.hardware.precision import FSDP_CHECK_SINCE
+    from trainer_lint.rules.hardware.strategy import SINGLE_TPU_DEPRECATED_SINCE
+    from trainer_lint.rules.loops.values import TIMER_REGEX_SINCE
+
+    return [
+        ("num_nodes below 1", NUM_NODES_CHECK_SINCE, {"accelerator": "cpu", "num_nodes": 0}, "TL102", "raises"),
+        ("FSDP's precision", FSDP_CHECK_SINCE, {"accelerator": "gpu", "strategy": "fsdp", "precision": "64-true"}, "TL322", "raises"),
+        ("max_time's form", TIMER_REGEX_SINCE, {"accelerator": "cpu", "max_time": "-1:00:00:00"}, "TL102", "raises"),
+        ("single_tpu deprecated", SINGLE_TPU_DEPRECATED_SINCE, {"accelerator": "cpu", "strategy": "single_tpu"}, "TL318", "warns"),
+    ]
+
+
+@pytest.mark.parametrize("version", [_param(v) for v in RELEASES])
+def test_version_ranges_hold_for_the_real_release(version: str) -> None:
+    """Each range declared next to a rule agrees with the real release: the release makes the
+    check exactly when it is at least the range's start, and trainer-lint reports it exactly then.
+    (Run for every minor with ``-m all_versions``, both sides of each boundary are built.)"""
+    ranges = _ranges()
+    tables_ = [{**QUIET, **table} for _, _, table, _, _ in ranges]
+    outcomes, _, _ = build_with(version, tables_)
+    release = releases.get(version)
+    for (what, since, table, code, how), outcome in zip(ranges, outcomes):
+        if how == "raises":
+            real = outcome.raised
+        else:
+            real = any("deprecated" in w for w in outcome.warnings)
+        codes = {line.split()[0] for line in lint({**QUIET, **table}, release=version).errors + lint({**QUIET, **table}, release=version).warnings}
+        expected = release.at_least(since)
+        assert real == expected, f"{what}: Lightning {version} {'does' if real else 'does not'} check it; the range says from {since}"
+        assert (code in codes) == expected, f"{what}: trainer-lint {'reports' if code in codes else 'does not report'} {code} for {version}"

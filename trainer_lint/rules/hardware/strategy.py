@@ -266,6 +266,12 @@ class ForkStrategy(Rule):
             )
 
 
+SINGLE_TPU_DEPRECATED_SINCE = "2.1"
+"""Lightning 2.1 moved ``SingleTPUStrategy`` to its graveyard, with the deprecation warning; in
+2.0 it is the regular name. Tested against the real releases by
+``tests/differential/test_lightning_releases.py``."""
+
+
 class DeprecatedStrategyName(Rule):
     """## What it does
     Flags `strategy = "single_tpu"`, a name Lightning keeps only to warn that it is deprecated in
@@ -300,7 +306,7 @@ class DeprecatedStrategyName(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        if facts(ctx).strategy == "single_tpu":
+        if facts(ctx).strategy == "single_tpu" and ctx.lightning.at_least(SINGLE_TPU_DEPRECATED_SINCE):
             yield self.report(STRATEGY_KEY, f'{say_strategy(ctx)} is deprecated; Lightning\'s name for it is "single_xla"')
 
 

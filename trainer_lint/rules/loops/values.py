@@ -20,20 +20,10 @@ BATCH_ARGUMENTS = frozenset({"overfit_batches", *LIMITS, "val_check_interval"})
 """The arguments that take a fraction of an epoch or a number of batches (rule triggers)."""
 
 
-TIMER_CLASSES = frozenset(
-    {
-        "lightning.pytorch.callbacks.Timer",
-        "lightning.pytorch.callbacks.timer.Timer",
-        "pytorch_lightning.callbacks.Timer",
-        "pytorch_lightning.callbacks.timer.Timer",
-    }
-)
-
-
 _TIMER_PATTERN = re.compile(r"(\d+):(\d\d):(\d\d):(\d\d)")
 
 TIMER_REGEX_SINCE = "2.3"
-"""From Lightning 2.3 ``Timer`` reads a ``max_time`` string with ``re.fullmatch(r"(\d+):(\d\d):(\d\d):(\d\d)")``;
+r"""From Lightning 2.3 ``Timer`` reads a ``max_time`` string with ``re.fullmatch(r"(\d+):(\d\d):(\d\d):(\d\d)")``;
 before, with ``[int(i) for i in duration.strip().split(":")]`` and the first four numbers
 (``"-1:00:00:00"`` and ``"1:2:3:4"`` are durations there). Tested against the real releases by
 ``tests/differential/test_lightning_releases.py``."""
