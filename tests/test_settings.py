@@ -284,6 +284,7 @@ def test_options_from_settings_are_anchored_at_the_settings_file(tmp_path):
 
 def test_option_flags_replace_settings_and_are_relative_to_the_current_folder(tmp_path):
     pyproject = write(tmp_path / "proj" / "pyproject.toml", '[tool.trainer-lint]\nsource-roots = ["src"]\nlightning-version = "2.4"\n')
+    write(tmp_path / "job.sbatch", "#!/bin/bash\n#SBATCH --nodes=1\nsrun trainer-lint run cfg.toml\n")
     overrides = Overrides(source_roots=("lib",), cli_script="cli.py", lightning_version="2.6.6", target="mps", launcher="job.sbatch")
     options = resolve(load(pyproject), overrides, cwd=tmp_path).options
     assert options.source_roots == (str(tmp_path / "lib"),)

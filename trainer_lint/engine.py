@@ -52,6 +52,8 @@ class FileResult:
     skipped: bool = False
     """True when the file parsed but has no ``trainer`` table: it is not a trainer config."""
     document: Document | None = None
+    options: Options | None = None
+    """The options the file was linted with (the run's, or changed by its own comments)."""
 
 
 def lint_text(text: str, path: str = "<string>", selection: Selection = ALL, options: Options = DEFAULT) -> FileResult:
@@ -83,14 +85,53 @@ def lint_document(document: Document, selection: Selection = ALL, options: Optio
     too_deep = nesting_error(document)  # rules recurse: refuse what could exhaust the stack
     if too_deep is not None:
         return FileResult(document.path, document_error(too_deep, document.path, selection), document=document)
-    found = lint_data(document.data, selection, options=options, path=document.path)
-    placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found]
-    if "trainer-lint" in document.text.lower():  # `# trainer-lint: ignore[...]` comments
+    comments = None
+    from_comments: list[Diagnostic] = []
+    if "trainer-lint" in document.text.lower():  # `# trainer-lint: ...` comments
         from trainer_lint import suppression
 
-        placed = suppression.apply(placed, document, selection)
+        comments = suppression.parse(document.text, document.path)
+        if comments.settings:
+            options, from_comments = comment_options(comments.settings, options, document.path, selection)
+    found = lint_data(document.data, selection, options=options, path=document.path)
+    placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found] + from_comments
+    if comments is not None:
+        placed = suppression.apply(placed, document, selection, comments)
     placed.sort(key=_order)
-    return FileResult(document.path, placed, document=document)
+    return FileResult(document.path, placed, document=document, options=options)
+
+
+def comment_options(settings: list[Any], options: Options, path: str, selection: Selection) -> tuple[Options, list[Diagnostic]]:
+    """Apply ``# trainer-lint: target = ...`` / ``launcher = ...`` comments to ``options`` (they
+    win over ``--target``, ``target`` and ``per-file-target``); a comment that cannot be used is
+    a diagnostic (TL379, TL429) and changes nothing."""
+    import os
+    from dataclasses import replace
+
+    problems: list[Diagnostic] = []
+    for setting in settings:
+        if setting.name == "target":
+            from trainer_lint.target import TargetError, check
+
+            try:
+                check(setting.value)
+            except TargetError as error:
+                if selection.enabled("TL379"):
+                    problems.append(Diagnostic("TL379", Severity.ERROR, (), f"`# trainer-lint: target`: {error}", path=path, span=setting.span))
+                continue
+            options = replace(options, target=setting.value, per_file_target=())
+        else:
+            from trainer_lint.launchers import LaunchError, load
+
+            script = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), os.path.expanduser(setting.value)))
+            try:
+                load(script)
+            except LaunchError as error:
+                if selection.enabled("TL429"):
+                    problems.append(Diagnostic("TL429", Severity.ERROR, (), f"`# trainer-lint: launcher`: {error}", path=path, span=setting.span))
+                continue
+            options = replace(options, launcher=script)
+    return options, problems
 
 
 def lint_data(

@@ -12,7 +12,7 @@
     source-roots = ["src", "."]          # where the modules a class_path names are searched
     cli-script = "train.py"              # the file holding the LightningCLI(...) call
     lightning-version = "2.4"            # the Lightning release the configs are checked against
-    target = "gpu:8xA100"                # the machine the configs are meant for
+    target = "gpu:8xA100"                # the machine the configs are meant for (docs/targets.md)
 
     [tool.trainer-lint.per-file-ignores]
     "experiments/*.toml" = ["TL103"]     # glob -> codes or prefixes skipped in matching files
@@ -244,9 +244,13 @@ def from_table(table: dict[str, Any], path: Path | None = None) -> Settings:
     if lightning_version is not None:
         check_version(lightning_version, f"{where} lightning-version")
     target = _string(table, "target", where)
+    if target is not None:
+        check_target(target, f"{where} target")
     per_file_target = table.get("per-file-target", {})
     if not isinstance(per_file_target, dict) or not all(isinstance(v, str) for v in per_file_target.values()):
         raise SettingsError(f'{where}: `per-file-target` must be a table of glob = "target"')
+    for pattern, value in per_file_target.items():
+        check_target(value, f"{where} per-file-target {pattern!r}")
     return Settings(
         select,
         ignore,
@@ -276,6 +280,26 @@ def check_version(text: str, where: str) -> None:
 
     if not re.fullmatch(r"\d+\.\d+(\.\d+)?", text.strip()):
         raise SettingsError(f"{where}: {text!r} is not a Lightning release number (X.Y or X.Y.Z, e.g. 2.4 or 2.4.0)")
+
+
+def check_target(text: str, where: str) -> None:
+    """Raise :class:`SettingsError` unless ``text`` is a target spelling (``docs/targets.md``)."""
+    from trainer_lint.target import TargetError, check
+
+    try:
+        check(text)
+    except TargetError as error:
+        raise SettingsError(f"{where}: {error}") from None
+
+
+def check_launcher(path: str, where: str) -> None:
+    """Raise :class:`SettingsError` unless ``path`` is a readable launch script."""
+    from trainer_lint.launchers import LaunchError, load
+
+    try:
+        load(path)
+    except LaunchError as error:
+        raise SettingsError(f"{where}: {error}") from None
 
 
 def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | None:
@@ -326,6 +350,10 @@ def resolve(settings: Settings, overrides: Overrides = Overrides(), *, cwd: Path
         exclude = tuple(_rebase(p, settings.root, cwd) for p in settings.exclude or ())
     if overrides.lightning_version is not None:
         check_version(overrides.lightning_version, "--lightning-version")
+    if overrides.target is not None:
+        check_target(overrides.target, "--target")
+    if overrides.launcher is not None:
+        check_launcher(os.path.join(cwd, os.path.expanduser(overrides.launcher)), "--launcher")
     return Resolved(
         selection=Selection(select=select, ignore=ignore),
         per_file_ignores=settings.per_file_ignores,

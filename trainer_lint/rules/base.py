@@ -18,10 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from trainer_lint.diagnostic import Diagnostic, Fix, KeyPath, Severity
+from trainer_lint.diagnostic import Diagnostic, Fix, KeyPath, Related, Severity
 from trainer_lint.options import DEFAULT, Options
+
+if TYPE_CHECKING:
+    from trainer_lint.launchers import Placement
+    from trainer_lint.target import Machine
 
 T = TypeVar("T")
 
@@ -69,6 +73,45 @@ class Context:
             return cache[name]  # type: ignore[no-any-return]
         value = cache[name] = compute()
         return value
+
+    @property
+    def target(self) -> "Machine | None":
+        """The machine this file is meant for (:mod:`trainer_lint.target`), or None when no target
+        is set; ``local`` is detected on first use."""
+        return self.cached("target", self._target)
+
+    def _target(self) -> "Machine | None":
+        if self.options.target is None and not self.options.per_file_target:
+            return None
+        from trainer_lint import target
+
+        return target.for_file(self.options, self.path)
+
+    @property
+    def placement(self) -> "Placement | None":
+        """Where this file is launched: the launch script, its training command and the
+        environment rank 0 sees (:mod:`trainer_lint.launchers`); None without a launcher."""
+        return self.cached("placement", self._placement)
+
+    def _placement(self) -> "Placement | None":
+        if self.options.launcher is None:
+            return None
+        from trainer_lint import launchers
+
+        return launchers.for_file(self.options, self.path, self.target)
+
+    @property
+    def machine(self) -> "Machine | None":
+        """The machine as the training process sees it: the target, narrowed by the GPUs the
+        launch script gives each process; None when neither says."""
+        return self.cached("machine", self._machine)
+
+    def _machine(self) -> "Machine | None":
+        if self.options.launcher is None:
+            return self.target
+        from trainer_lint import target
+
+        return target.as_seen(self.target, self.placement)
 
     @property
     def present_keys(self) -> frozenset[str]:
@@ -172,9 +215,11 @@ class Rule:
         *,
         severity: Severity | None = None,
         fix: Fix | None = None,
+        related: tuple[Related, ...] = (),
     ) -> Diagnostic:
-        """Make a diagnostic of this rule at ``key``."""
-        return Diagnostic(self.code, severity or self.severity, key, message, fix=fix)
+        """Make a diagnostic of this rule at ``key``; ``related`` are notes at other places (a
+        launch script's line)."""
+        return Diagnostic(self.code, severity or self.severity, key, message, fix=fix, related=related)
 
 
 @lru_cache(maxsize=4096)

@@ -28,14 +28,18 @@ class _DevicesRule(Rule):
 
     triggers = frozenset({"devices"})
 
+    def related(self, ctx: Context) -> tuple:  # type: ignore[type-arg]
+        """Notes for a finding (the launch script's line that sets the GPUs, for TL371)."""
+        return ()
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         if not ctx.is_clean("devices"):
             return
-        if f.explicit:
-            problem = f.per_accelerator[f.accelerator].problem  # type: ignore[index]
+        if f.runs_on is not None:  # named, or picked on a known machine
+            problem = f.device_problem
             if problem is not None and problem.code == self.code:
-                yield self.report(DEVICES_KEY, problem.message)
+                yield self.report(DEVICES_KEY, problem.message, related=self.related(ctx))
             return
         if f.accelerator != "auto":
             return
