@@ -42,8 +42,6 @@ def notes(d: Diagnostic, *, color: bool = False) -> list[str]:
 def context(report: "Report") -> str | None:
     """What the files were checked for, when a target or launch script was set:
     ``Target: gpu:8xA100 (8 × A100, sm_80, 80 GiB). Launch script: job.sbatch.``"""
-    import os
-
     targets = report.targets() if hasattr(report, "targets") else []
     launchers = report.launchers() if hasattr(report, "launchers") else []
     parts = []
@@ -52,7 +50,9 @@ def context(report: "Report") -> str | None:
     elif targets:
         parts.append("Targets: " + "; ".join(f"{m.describe()} ({n} file{'' if n == 1 else 's'})" for m, n in targets) + ".")
     if launchers:
-        names = ", ".join(os.path.relpath(p) if not os.path.relpath(p).startswith("..") else p for p in launchers)
+        from trainer_lint.launchers.values import display_path
+
+        names = ", ".join(display_path(p) for p in launchers)
         parts.append(f"Launch script{'' if len(launchers) == 1 else 's'}: {names}.")
     return " ".join(parts) if parts else None
 

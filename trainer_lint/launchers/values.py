@@ -13,6 +13,17 @@ MAX_VALUES = 4096
 """A range wider than this is treated as unknown."""
 
 
+def display_path(path: str) -> str:
+    """``path`` as output shows it: relative to the current folder when it is inside it."""
+    import os
+
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") else relative
+
+
 @dataclass(frozen=True)
 class Source:
     """Where in a script a value was set: the note a diagnostic points at."""

@@ -98,10 +98,15 @@ def as_seen(machine: Optional[Machine], placement: "Optional[Placement]") -> Opt
     if visible is None:
         return machine
     count = visible.value
+    where = f"{visible.source.text} in {os.path.basename(visible.source.path)}" if visible.source else "the launch script"
     if count is None:
-        return None if machine is None else replace(machine, gpus_open=True)
+        if visible.values is None or 0 in visible.values:
+            return None if machine is None else replace(machine, gpus_open=True)
+        most = max(visible.values)  # the most GPUs a process may see
+        if machine is None:
+            return Machine(where, "cuda", most, detected=where, gpus_open=True)
+        return replace(machine, accelerator="cuda", gpus=most, gpus_open=True)
     if machine is None:
-        where = f"{visible.source.text} in {os.path.basename(visible.source.path)}" if visible.source else "the launch script"
         return Machine(where, "cuda" if count else "cpu", count, detected=where)
     if count == 0:
         return replace(machine, accelerator="cpu" if machine.accelerator == "cuda" else machine.accelerator, gpus=0)

@@ -48,7 +48,8 @@ class Machine:
     """For ``local``: what detection found, in words."""
     gpus_open: bool = False
     """The launch script leaves how many GPUs a process sees open (e.g. ``--gpus-per-task`` with
-    a cluster-dependent binding): ``gpus`` is then the node's, not necessarily the process's."""
+    a cluster-dependent binding): ``gpus`` is then the most it may see, not necessarily what it
+    sees."""
 
     # -- what the accelerator connector asks ---------------------------------------------------
 

@@ -165,11 +165,11 @@ def parse_devices(accelerator: str, devices: Any, machine: "Optional[Machine]" =
     """
     if _selects_nothing(devices):
         return Devices(0, DeviceProblem(NO_DEVICES, f"{say_devices(devices)} selects no device; use at least `devices = 1`"))
-    counted = machine is not None and accelerator == "cuda" and machine.has("cuda") and not machine.gpus_open
+    counted = machine is not None and accelerator == "cuda" and machine.has("cuda")
     if devices == "auto":
         if accelerator in ("cpu", "mps"):
             return Devices(1)
-        return Devices(machine.auto_device_count("cuda")) if counted else _UNKNOWN  # type: ignore[union-attr]
+        return Devices(machine.auto_device_count("cuda")) if counted and not machine.gpus_open else _UNKNOWN  # type: ignore[union-attr]
     value = _as_indices(devices)
     if value is None:
         return _UNKNOWN
@@ -187,17 +187,18 @@ def _on_gpus(devices: Any, value: Union[int, list[int]], machine: "Machine", ela
     """``_parse_gpu_ids`` against the machine's GPUs: ``-1`` is all of them, ``N`` is indices
     ``0..N-1``, and an index the machine lacks raises ``_sanitize_gpu_ids``'s "You requested gpu:
     [...] But your machine only has: [...]". Under torchrun, a request for other than one GPU
-    where a process sees exactly one is not checked."""
+    where a process sees exactly one is not checked. Where the launch leaves the GPUs a process
+    sees open, ``machine.gpus`` is the most it may see: only a request beyond that is a problem."""
     have = machine.gpus
     if value == -1:
-        return Devices(have)
+        return _UNKNOWN if machine.gpus_open else Devices(have)
     wanted = list(range(value)) if isinstance(value, int) else list(value)
-    if elastic and len(wanted) != 1 and have == 1:
+    if elastic and len(wanted) != 1 and have == 1 and not machine.gpus_open:
         return Devices(len(wanted))
     missing = [i for i in wanted if i >= have]
     if not missing:
         return Devices(len(wanted))
-    has = "one GPU (index 0)" if have == 1 else f"{have} GPUs (indices 0-{have - 1})"
+    has = "one GPU (index 0)" if have == 1 else f"{'at most ' if machine.gpus_open else ''}{have} GPUs (indices 0-{have - 1})"
     return Devices(
         None,
         DeviceProblem(

@@ -31,7 +31,9 @@ def note(source: "Optional[Source]", message: str) -> tuple[Related, ...]:
     """A related location at a script's line."""
     if source is None:
         return ()
-    return (Related(source.path, source.span, message),)
+    from trainer_lint.launchers.values import display_path
+
+    return (Related(display_path(source.path), source.span, message),)
 
 
 def script_name(ctx: Context) -> str:
@@ -572,6 +574,7 @@ class LaunchValueOpen(_LaunchRule):
     severity = Severity.INFO
 
     def launched(self, ctx: Context, f: Facts, rz: "RankZero") -> Iterable[Diagnostic]:
+        yield from self._gpus(ctx, f, rz)
         if f.validates_launch is not True:
             return
         count = f.device_count
@@ -599,6 +602,38 @@ class LaunchValueOpen(_LaunchRule):
                     f"Lightning checks them against this config ({expected}) only when `fit` starts",
                     related=note(value.source, f"the {what}"),
                 )
+
+
+    def _gpus(self, ctx: Context, f: Facts, rz: "RankZero") -> Iterable[Diagnostic]:
+        """GPUs per process left open (``--gpus-per-task``): note a request that fits only some."""
+        visible = rz.visible_gpus
+        if f.runs_on != "cuda" or visible is None or visible.value is not None or not ctx.is_set("devices"):
+            return
+        value = f.devices
+        indices = _requested(value)
+        if indices is None or visible.values is None:
+            return
+        need = max(indices) + 1 if indices else 0
+        if need > min(visible.values) and need <= max(visible.values):
+            yield self.report(
+                DEVICES_KEY,
+                f"{say_devices(value)} needs {need} GPUs in each process; {script_name(ctx)} gives each task {visible.words()} "
+                f"({visible.why or 'open'}): Lightning raises \"You requested gpu\" where a task sees fewer",
+                related=note(visible.source, "the GPUs per task"),
+            )
+
+
+def _requested(devices: object) -> Optional[list[int]]:
+    """The GPU indices ``devices`` asks for, when it names a count or indices."""
+    if isinstance(devices, bool):
+        return None
+    if isinstance(devices, int):
+        return list(range(devices)) if devices > 0 else None
+    if isinstance(devices, list) and all(isinstance(i, int) for i in devices):
+        return list(devices)
+    if isinstance(devices, str) and devices.strip().isdigit():
+        return list(range(int(devices)))
+    return None
 
 
 class InvalidLauncherComment(Rule):

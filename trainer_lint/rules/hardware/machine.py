@@ -117,8 +117,9 @@ def gpu_note(ctx: Context) -> tuple[Related, ...]:
     visible = placement.rank_zero.visible_gpus if placement is not None and placement.rank_zero is not None else None
     if visible is None or visible.source is None or visible.value is None:
         return ()
-    source = visible.source
-    return (Related(source.path, source.span, f"`{source.text}`: each process sees {visible.value} GPU{'' if visible.value == 1 else 's'}"),)
+    from trainer_lint.rules.hardware.launch import note
+
+    return note(visible.source, f"`{visible.source.text}`: each process sees {visible.value} GPU{'' if visible.value == 1 else 's'}")
 
 
 class Bf16Emulated(Rule):
