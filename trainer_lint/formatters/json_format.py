@@ -71,5 +71,7 @@ def render(report: "Report", *, color: bool = False) -> str:
         payload["targets"] = [{**machine.as_dict(), "files": count} for machine, count in targets]
     launchers = report.launchers()
     if launchers:
-        payload["launchers"] = launchers
+        from trainer_lint.launchers.values import display_path
+
+        payload["launchers"] = [display_path(p) for p in launchers]
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

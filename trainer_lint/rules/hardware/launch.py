@@ -577,6 +577,9 @@ class LaunchValueOpen(_LaunchRule):
         yield from self._gpus(ctx, f, rz)
         if f.validates_launch is not True:
             return
+        tasks = rz.ntasks
+        if rz.cluster == "slurm" and rz.ntasks_per_node is None and tasks is not None and tasks.values and min(tasks.values) > 1:
+            return  # the Trainer is refused while it is built (TL402): nothing is checked at `fit`
         count = f.device_count
         checks: list[tuple[KeyPath, Optional["Count"], Optional[int], str]] = []
         if rz.cluster == "slurm":
