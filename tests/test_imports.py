@@ -68,6 +68,9 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     sub.mkdir()
     (sub / "more.toml").write_text(BAD, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    (tmp_path / "job.sbatch").write_text(
+        "#!/bin/bash\n#SBATCH --nodes=2\n#SBATCH --ntasks-per-node=4\n#SBATCH --gres=gpu:4\nsrun trainer-lint run clean.toml\n", encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NO_COLOR", "1")
     return tmp_path
@@ -94,6 +97,10 @@ def _probe(args: list[str], cwd: Path) -> tuple[int, list[str], str]:
         (["check", "bad.toml"], 1),
         (["check", "--format", "json", "bad.toml", "clean.toml"], 1),
         (["check", "."], 1),
+        (["check", "--target", "gpu:8xA100", "bad.toml"], 1),
+        (["check", "--target", "local", "--format", "json", "bad.toml"], 1),
+        (["check", "job.sbatch"], 0),
+        (["check", "--launcher", "job.sbatch", "--target", "gpu:4xH100", "bad.toml"], 1),
     ],
 )
 def test_check_imports_nothing_heavy(tree: Path, args: list[str], code: int) -> None:
@@ -126,6 +133,11 @@ SAME = [
     ["check", "missing.toml"],
     ["check", "--select", "TL999", "clean.toml"],
     ["check", "--format", "bogus", "clean.toml"],
+    ["check", "--target", "cpu", "clean.toml"],
+    ["check", "--target", "gpu:8xZ100", "clean.toml"],
+    ["check", "--launcher", "job.sbatch", "--format", "json", "clean.toml"],
+    ["check", "--launcher", "missing.sbatch", "clean.toml"],
+    ["check", "job.sbatch"],
     ["check"],
 ]
 

@@ -113,8 +113,8 @@ class Machine:
             what = "CPU only"
         if self.nodes > 1:
             what += f", {self.nodes} nodes"
-        if self.detected and self.spelling == "local":
-            what = f"detected: {what}"
+        if self.detected and self.spelling.startswith("local"):
+            what = f"detected: {what}; {self.detected}"
         return f"{self.spelling} ({what})"
 
     def as_dict(self) -> dict[str, Any]:
