@@ -153,6 +153,24 @@ def test_grid_with_target_one_h200():
     assert counts["agree, Trainer raised"] + counts["agree, Trainer built"] + counts["INFO: needs an uninstalled package"] == len(GRID)
 
 
+@pytest.mark.gpu
+def test_grid_on_a_real_gpu_with_target_local():
+    """``--target local`` (nvidia-smi) against the real Trainer on a real CUDA machine, no mocks.
+    Skipped without CUDA; ``scripts/gpu_targets.sh`` runs it and prints the figures."""
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA device")
+    from trainer_lint.target import resolve
+
+    machine = resolve("local")
+    assert machine.accelerator == "cuda" and machine.gpus == torch.cuda.device_count(), machine
+    assert machine.capability == torch.cuda.get_device_capability(0), machine
+    counts = run_grid("local", {"real": True})
+    _record(f"local ({machine.describe()})", counts)
+    assert counts["agree, Trainer raised"] + counts["agree, Trainer built"] + counts["INFO: needs an uninstalled package"] == len(GRID)
+
+
 def _record(name: str, counts: collections.Counter[str]) -> None:
     summary = dict(sorted(counts.items()))
     path = os.path.join(tempfile.gettempdir(), f"trainer-lint-grid-{name.split()[0].replace(':', '_')}.json")

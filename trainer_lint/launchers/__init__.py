@@ -120,4 +120,6 @@ def configs_of(path: str) -> tuple[list[str], Optional[str]]:
         if not launch.steps:
             return [], "no training command found (srun, torchrun, python or trainer-lint run)"
         return [], "its training command names no TOML config (`trainer-lint run CONFIG` or `--config CONFIG`); pass it: `check --launcher SCRIPT CONFIG`"
-    return [launch.config_path(source) for source in named], None
+    from trainer_lint.launchers.values import display_path
+
+    return [display_path(launch.config_path(source)) for source in named], None
