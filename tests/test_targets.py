@@ -274,3 +274,11 @@ def test_sarif_carries_the_target(tmp_path):
     run = json.loads(done.stdout)["runs"][0]
     assert run["properties"]["target"]["compute_capability"] == "7.0"
     assert run["results"][0]["ruleId"] == "TL372" and run["results"][0]["properties"]["target"] == "gpu:8xV100"
+
+
+def test_gpu_table_in_the_docs_is_fresh():
+    text = (ROOT / "docs" / "targets.md").read_text(encoding="utf-8")
+    begin, end = "<!-- gpus:begin -->\n", "<!-- gpus:end -->"
+    assert text[text.index(begin) + len(begin) : text.index(end)] == gpus.markdown(), (
+        "docs/targets.md's GPU table is stale: paste the output of `python -m trainer_lint.target.gpus`"
+    )

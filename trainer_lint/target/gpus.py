@@ -88,3 +88,17 @@ def closest(name: str) -> str | None:
     spellings = {normalize(n): n for n in names()}
     match = difflib.get_close_matches(normalize(name), list(spellings), n=1, cutoff=0.6)
     return spellings[match[0]] if match else None
+
+
+def markdown() -> str:
+    """The table as Markdown, for ``docs/targets.md`` (``python -m trainer_lint.target.gpus``)."""
+    data = json.loads(TABLE.read_text(encoding="utf-8"))
+    lines = ["| GPU | compute capability | memory (GiB) | also written |", "|---|---|---|---|"]
+    for name, row in data["gpus"].items():
+        aliases = ", ".join(f"`{a}`" for a in row.get("aliases", ()))
+        lines.append(f"| `{name}` | {row['capability']} (`sm_{row['capability'].replace('.', '')}`) | {row['memory_gib']:g} | {aliases} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
