@@ -25,6 +25,7 @@ import collections
 import itertools
 import json
 import os
+import re
 import tempfile
 from unittest import mock
 
@@ -32,7 +33,7 @@ import pytest
 
 from differential.harness import build, describe, lint
 from differential.summary import record
-from differential.test_hardware import FAST, KNOWN_WARNINGS, configs, needs_package
+from differential.test_hardware import FAST, KNOWN_WARNINGS, assert_warnings_matched, configs, needs_package
 from trainer_lint.options import Options
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -48,7 +49,7 @@ TARGETS = {
 }
 """Each target and the mocked hardware that is that machine."""
 
-ENVIRONMENTAL = ("tensorboardX", "litlogger", "Consider installing", "srun", "SLURM", "TPU available but not used")
+ENVIRONMENTAL = re.compile(r"tensorboardX|litlogger|Consider installing|srun|SLURM|TPU available but not used")
 """Warnings about installed packages, not about the config (with a target, "GPU available but
 not used" is about the config on that machine: TL376)."""
 
@@ -57,17 +58,8 @@ TARGET_WARNINGS = {**KNOWN_WARNINGS, "GPU available but not used": "TL376"}
 COUNTS: collections.Counter[str] = collections.Counter()
 
 
-def config_warnings(warnings: list[str]) -> list[str]:
-    return [w for w in warnings if not any(text in w for text in ENVIRONMENTAL)]
-
-
-def assert_warnings_matched(table: dict, target: str, lightning_warnings: list[str], found: list[str]) -> None:
-    codes = {line.split()[0] for line in found}
-    for text in config_warnings(lightning_warnings):
-        expected = [code for fragment, code in TARGET_WARNINGS.items() if fragment in text]
-        assert expected, f"Lightning warned something no rule knows about on {target}:\n  {text}\n  config={table!r}"
-        assert expected[0] in codes, f"Lightning warned {text!r} on {target} but trainer-lint has no {expected[0]}: {table!r}"
-        COUNTS["warnings matched"] += 1
+def warnings_matched(table: dict, lightning_warnings: list[str], found: list[str], counts: collections.Counter[str]) -> None:
+    assert_warnings_matched(table, lightning_warnings, found, known=TARGET_WARNINGS, environmental=ENVIRONMENTAL, counts=counts)
 
 
 @settings(max_examples=800, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -82,7 +74,7 @@ def test_target_agreement(target, table):
     assert verdict.has_error == outcome.raised, f"target {target}\n" + describe(table, outcome, verdict)
     COUNTS[f"{target}: agree, Trainer {'raised' if outcome.raised else 'built'}"] += 1
     if not outcome.raised:
-        assert_warnings_matched(table, target, outcome.warnings, verdict.warnings + verdict.infos)
+        warnings_matched({"target": target, **table}, outcome.warnings, verdict.warnings + verdict.infos, COUNTS)
 
 
 # ----------------------------------------------------------------------------- the grid
@@ -129,7 +121,7 @@ def run_grid(target: str, hardware: dict) -> collections.Counter[str]:
         assert verdict.has_error == outcome.raised, f"target {target}\n" + describe(cell, outcome, verdict)
         counts["agree, Trainer raised" if outcome.raised else "agree, Trainer built"] += 1
         if not outcome.raised:
-            assert_warnings_matched(cell, target, outcome.warnings, verdict.warnings + verdict.infos)
+            warnings_matched({"target": target, **cell}, outcome.warnings, verdict.warnings + verdict.infos, counts)
         if lint(cell).has_error == outcome.raised:
             counts["(without a target: error iff raised)"] += 1
     return counts

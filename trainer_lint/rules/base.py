@@ -222,6 +222,16 @@ class Rule:
         return Diagnostic(self.code, severity or self.severity, key, message, fix=fix, related=related)
 
 
+class EngineRule(Rule):
+    """A rule the engine reports itself, outside :meth:`Rule.check` (a ``# trainer-lint:``
+    comment it reads before the rules run): it is in the catalogue for its code and docs."""
+
+    triggers = frozenset()  # never from check
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        return ()
+
+
 @lru_cache(maxsize=4096)
 def closest(word: str, candidates: tuple[str, ...], cutoff: float) -> tuple[str, ...]:
     """``difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)``, remembered: the same

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Optional
 
 from trainer_lint.diagnostic import Diagnostic, KeyPath, Related, Severity
-from trainer_lint.rules.base import Context, Rule, trainer_key
+from trainer_lint.rules.base import Context, EngineRule, Rule, trainer_key
 from trainer_lint.rules.hardware.connector import DEVICES_KEY, FORK_STRATEGIES, STRATEGY_KEY, Facts, facts, is_fsdp, say_devices
 
 if TYPE_CHECKING:
@@ -639,7 +639,7 @@ def _requested(devices: object) -> Optional[list[int]]:
     return None
 
 
-class InvalidLauncherComment(Rule):
+class InvalidLauncherComment(EngineRule):
     """## What it does
     Flags a `# trainer-lint: launcher = PATH` comment whose script cannot be read (missing, not a
     file, binary, not UTF-8).
@@ -668,10 +668,6 @@ class InvalidLauncherComment(Rule):
     code = INVALID_LAUNCHER_COMMENT
     name = "invalid-launcher-comment"
     summary = "A `# trainer-lint: launcher` comment names a script that cannot be read"
-    triggers = frozenset()  # reported by the engine, where comments are read
-
-    def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        return ()
 
 
 RULES: tuple[type[Rule], ...] = (

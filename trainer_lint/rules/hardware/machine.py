@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, Related, Severity
-from trainer_lint.rules.base import Context, Rule, show, trainer_key
+from trainer_lint.rules.base import Context, EngineRule, Rule, show, trainer_key
 from trainer_lint.rules.hardware.connector import (
     ACCELERATOR_KEY,
     PRECISION_KEY,
@@ -451,7 +451,7 @@ class NodesBeyondTarget(Rule):
         )
 
 
-class InvalidTargetComment(Rule):
+class InvalidTargetComment(EngineRule):
     """## What it does
     Flags a `# trainer-lint: target = ...` comment whose target cannot be read.
 
@@ -479,10 +479,6 @@ class InvalidTargetComment(Rule):
     code = INVALID_TARGET_COMMENT
     name = "invalid-target-comment"
     summary = "A `# trainer-lint: target` comment names no machine trainer-lint knows"
-    triggers = frozenset()  # reported by the engine, where comments are read
-
-    def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        return ()
 
 
 RULES: tuple[type[Rule], ...] = (
