@@ -152,7 +152,7 @@ def lint_data(
     skipped (it could not report); ``gated=False`` runs it anyway (the gating test compares both).
     """
     ctx = Context(data, load_packaged(), options=options, path=path)
-    rules = _enabled_rules(selection)
+    rules = _with_knowledge(_enabled_rules(selection), options)
     if gated:
         always, by_key = _gates(rules)
         picked = set(always)
@@ -189,6 +189,26 @@ def _enabled_rules(selection: Selection) -> tuple[Rule, ...]:
         _ENABLED.clear()
     enabled = _ENABLED[selection] = tuple(rule() for rule in RULES if selection.enabled(rule.code))
     return enabled
+
+
+_KNOWN: dict[tuple[int, bool, bool], tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
+
+
+def _with_knowledge(rules: tuple[Rule, ...], options: Options) -> tuple[Rule, ...]:
+    """``rules`` less those whose :attr:`~trainer_lint.rules.base.Rule.requires` the options
+    cannot give (the target and launch rules of a run without a target or launch script)."""
+    launcher = options.launcher is not None
+    machine = launcher or options.target is not None or bool(options.per_file_target)
+    if launcher and machine:
+        return rules
+    key = (id(rules), launcher, machine)
+    hit = _KNOWN.get(key)
+    if hit is None or hit[0] is not rules:
+        kept = tuple(r for r in rules if r.requires is None or (r.requires == "machine" and machine))
+        if len(_KNOWN) > 256:
+            _KNOWN.clear()
+        hit = _KNOWN[key] = (rules, kept)
+    return hit[1]
 
 
 _GATES: dict[int, tuple[tuple[Rule, ...], tuple[int, ...], dict[str, tuple[int, ...]]]] = {}

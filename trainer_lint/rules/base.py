@@ -204,6 +204,11 @@ class Rule:
     Sound only if ``check`` yields nothing whenever every trigger is absent, whatever else the
     file holds (``tests/test_rule_gating.py`` checks it); when unsure, leave ``None``."""
 
+    requires: ClassVar[str | None] = None
+    """Knowledge without which this rule cannot report: ``"machine"`` (a target or a launch
+    script) or ``"launcher"`` (a launch script). The engine skips the rule for runs whose
+    options have none; ``check`` must still yield nothing without it."""
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         """Yield the problems this rule finds in ``ctx``."""
         raise NotImplementedError

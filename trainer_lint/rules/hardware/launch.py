@@ -54,6 +54,7 @@ class _LaunchRule(Rule):
     """Runs only for files with a launch script whose training command was found."""
 
     triggers = None  # `devices` and `num_nodes` may be unset: "auto" and 1 are checked too
+    requires = "launcher"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         placement = ctx.placement
@@ -531,6 +532,7 @@ class LaunchNotRead(Rule):
     summary = "No training command was recognised in the launch script"
     severity = Severity.INFO
     triggers = None
+    requires = "launcher"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         placement = ctx.placement

@@ -65,6 +65,8 @@ class AcceleratorNotOnMachine(Rule):
     summary = "The accelerator is not available on the target machine"
     triggers = frozenset({"accelerator"})
 
+    requires = "machine"
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         problem = facts(ctx).accelerator_problem
         if problem is not None:
@@ -159,6 +161,8 @@ class Bf16Emulated(Rule):
     triggers = frozenset({"precision"})
     severity = Severity.WARNING
 
+    requires = "machine"
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         if f.machine is None or f.runs_on != "cuda" or f.final_precision not in ("bf16-mixed", "bf16-true"):
@@ -215,6 +219,8 @@ class Fp8NeedsAda(Rule):
     triggers = frozenset({"precision"})
     severity = Severity.WARNING
 
+    requires = "machine"
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         if f.machine is None or f.precision is None or not f.precision.startswith("transformer-engine"):
@@ -268,6 +274,8 @@ class Float64OnMps(Rule):
     triggers = frozenset({"precision"})
     severity = Severity.WARNING
 
+    requires = "machine"
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         if f.machine is not None and f.runs_on == "mps" and f.machine.has("mps") and f.precision == "64-true":
@@ -307,6 +315,8 @@ class DeepSpeedNeedsCuda(Rule):
     name = "deepspeed-needs-cuda"
     summary = "DeepSpeed runs only on CUDA GPUs"
     triggers = frozenset({"strategy"})
+
+    requires = "machine"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
@@ -352,6 +362,8 @@ class GpuAvailableUnused(Rule):
     triggers = frozenset({"accelerator"})
     severity = Severity.INFO
 
+    requires = "machine"
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         machine = f.machine
@@ -394,6 +406,8 @@ class DdpSingleProcess(Rule):
     summary = "A DDP strategy that runs a single process on the target"
     triggers = frozenset({"strategy"})
     severity = Severity.INFO
+
+    requires = "machine"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
@@ -439,6 +453,8 @@ class NodesBeyondTarget(Rule):
     summary = "`num_nodes` is more than the target's nodes"
     triggers = frozenset({"num_nodes"})
     severity = Severity.WARNING
+
+    requires = "machine"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
