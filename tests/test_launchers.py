@@ -192,3 +192,27 @@ def test_launcher_comment(tmp_path):
 def test_script_errors_from_load():
     with pytest.raises(LaunchError, match="no such file"):
         load("/nonexistent/job.sbatch")
+
+
+# ----------------------------------------------------------------------------- robustness
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = st.sampled_from(
+    ["#SBATCH", "--nodes=2", "-N", "1-2", "--ntasks-per-node=$X", "--gres=gpu:4", "srun", "torchrun", "--nproc-per-node=gpu",
+     "python", "-m", "trainer_lint", "run", "cfg.toml", "--config", "'a b.toml'", '"$CFG"', "\\\n", "<<EOF", "EOF", "$(", ")",
+     "&&", ";", "|", "#", "=", "X=3", "export", "env", "exec", "\n", " ", "'", '"', "${X:-1}", "-J", "interactive"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=40).map(" ".join)))
+def test_any_text_reads_without_raising(text):
+    from trainer_lint.launchers.launch import Launch, read_steps
+
+    script = read("job.sbatch", text)
+    launch = Launch("job.sbatch", script, read_steps("job.sbatch", script))
+    for step in launch.steps:
+        launch.rank_zero(step, gpus_hint=4).environ()
+    launch.configs()

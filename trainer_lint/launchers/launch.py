@@ -256,12 +256,14 @@ class Launch:
             tasks = Count(nodes.values, step.source, "one task per node")  # srun's default
         return nodes, tasks, per_node
 
-    def _job_name(self, job: Options, step: Step) -> tuple[str, Optional[Source]]:
+    def _job_name(self, job: Options, step: Step) -> tuple[Optional[str], Optional[Source]]:
         for options_ in (step.srun or {}, job):
             if "job-name" in options_:
                 value, source = options_["job-name"]
                 return value or "", source
-        return os.path.basename(self.path), None  # sbatch's default: the script's file name
+        if self.script.directives:
+            return os.path.basename(self.path), None  # sbatch's default: the script's file name
+        return None, None  # srun outside a batch job names the job after its command
 
     def _visible_gpus(self, job: Options, step: Step, per_node: Optional[Count], lookup) -> Optional[Count]:  # type: ignore[no-untyped-def]
         setting = lookup("CUDA_VISIBLE_DEVICES")
