@@ -87,6 +87,7 @@ def test_continuations_quotes_variables_and_heredocs():
         ("python -m torch.distributed.run --nproc_per_node 2 train.py --config cfg.toml", "python", "cfg.toml", False, True),
         ("srun torchrun --nnodes=2 --nproc-per-node=gpu -m trainer_lint run cfg.toml", "trainer-lint", "cfg.toml", True, True),
         ("torchrun --no-python trainer-lint run cfg.toml", "trainer-lint", "cfg.toml", False, True),
+        ("torchrun --nproc-per-node=4 --nnodes=2 --node-rank=$NODE_RANK $(which trainer-lint) run cfg.toml", "trainer-lint", "cfg.toml", False, True),
         ("python train.py --config cfg.yaml", "python", None, False, False),
     ],
 )

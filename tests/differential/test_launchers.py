@@ -310,3 +310,19 @@ def test_zz_summary():
     if summary:
         record(f"launch scripts (TL40x, {len(SCENARIOS)} SLURM/torchrun scenarios x {len(CONFIGS)} configs): " + ", ".join(f"{k} {v}" for k, v in summary.items()))
         assert COUNTS["agree, Trainer raised"] > 50 and COUNTS["agree, Trainer started"] > 50
+
+
+def test_a_cluster_environment_plugin_replaces_the_detected_one(tmp_path_factory):
+    """``plugins`` with a cluster environment: Lightning uses it instead of SLURM's, so the SLURM
+    mismatch that raises without it passes, and trainer-lint says nothing about the launch."""
+    from lightning.pytorch.plugins.environments import LightningEnvironment
+
+    scenario = next(s for s in SCENARIOS if s.name == "one-task-per-node")
+    config = {"accelerator": "gpu", "devices": 4, "strategy": "ddp"}
+    assert start(config, scenario.environments[0], 4)[0] is not None
+    assert start({**config, "plugins": [LightningEnvironment()]}, scenario.environments[0], 4)[0] is None
+    path = script_path(tmp_path_factory, scenario)
+    written = {**config, "plugins": [{"class_path": "lightning.pytorch.plugins.environments.LightningEnvironment"}]}
+    verdict = lint_at(written, Options(target=scenario.target, launcher=path), os.path.join(os.path.dirname(path), "cfg.toml"))
+    assert not verdict.errors and not any(w.startswith("TL4") for w in verdict.warnings), verdict
+    assert lint_at(config, Options(target=scenario.target, launcher=path), os.path.join(os.path.dirname(path), "cfg.toml")).errors

@@ -470,7 +470,7 @@ def _skip_python_flags(words: list[Word]) -> list[Word]:
 
 def _program(path: str, words: list[Word], lookup, *, python_module: bool = False, no_python: bool = False) -> tuple[Optional[str], Optional[Source]]:  # type: ignore[no-untyped-def]
     """The runner (``"python"``/``"trainer-lint"``) and the config of a program's words."""
-    name = os.path.basename(words[0].text)
+    name = os.path.basename(_which(words[0].text))
     if python_module:  # torchrun -m MODULE ...: as `python -m MODULE ...`
         return _module(path, words[0].text, words[1:], lookup)
     if name in ("trainer-lint", "trainer_lint"):
@@ -487,6 +487,12 @@ def _program(path: str, words: list[Word], lookup, *, python_module: bool = Fals
     if no_python or name.endswith(".py"):
         return "python", _config_option(path, words[1:], lookup)
     return None, None
+
+
+def _which(text: str) -> str:
+    """``$(which trainer-lint)`` or `` `command -v python` `` -> the program it names."""
+    match = re.fullmatch(r"\$\(\s*(?:which|command -v)\s+(\S+)\s*\)|`\s*(?:which|command -v)\s+(\S+)\s*`", text.strip())
+    return (match.group(1) or match.group(2)) if match else text
 
 
 def _module(path: str, module: str, args: list[Word], lookup) -> tuple[Optional[str], Optional[Source]]:  # type: ignore[no-untyped-def]

@@ -58,12 +58,23 @@ class _LaunchRule(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         placement = ctx.placement
-        if placement is None or placement.rank_zero is None:
+        if placement is None or placement.rank_zero is None or environment_plugin(ctx):
             return ()
         return self.launched(ctx, facts(ctx), placement.rank_zero)
 
     def launched(self, ctx: Context, f: Facts, rz: "RankZero") -> Iterable[Diagnostic]:
         raise NotImplementedError
+
+
+def environment_plugin(ctx: Context) -> bool:
+    """Whether ``plugins`` may hold a cluster environment (a Lightning one, or a class outside
+    Lightning that may subclass one): it replaces the environment Lightning would detect, so the
+    launch checks modelled here do not apply."""
+    if "plugins" not in ctx.trainer:
+        return False
+    from trainer_lint.rules.objects.collect import objects
+
+    return any(o.slot == "plugins" and (o.info is None or o.info.kind == "environment") for o in objects(ctx))
 
 
 def _tasks_words(count: "Count") -> str:
