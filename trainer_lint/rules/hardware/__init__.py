@@ -18,7 +18,7 @@ Assumptions, as the rules state them to users, when no target is set:
 
 With a target (``--target``, :mod:`trainer_lint.target`) or a launch script
 (``--launcher``, :mod:`trainer_lint.launchers`) the machine is known and these verdicts become
-exact (``machine.py``, TL370–TL379; ``launch.py``, TL400–TL429).
+exact (``machine.py``, TL370–TL379; ``slurm.py``, ``torchrun.py`` and ``launch.py``, TL400–TL429).
 
 The ground truth is ``tests/differential/test_hardware.py``, ``test_targets.py`` and
 ``test_launchers.py``, which build the real Trainer.
@@ -35,9 +35,11 @@ from trainer_lint.rules.hardware import (
     machine,
     packages,
     precision,
+    slurm,
     strategy,
+    torchrun,
 )
 
 RULES: tuple[type[Rule], ...] = tuple(
-    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES, *machine.RULES, *launch.RULES), key=lambda rule: rule.code)
+    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES, *machine.RULES, *slurm.RULES, *torchrun.RULES, *launch.RULES), key=lambda rule: rule.code)
 )
