@@ -45,18 +45,27 @@ class Report:
         """How many diagnostics have ``severity``."""
         return sum(1 for d in self.diagnostics if d.severity is severity)
 
+    def target_spellings(self) -> dict[str, str]:
+        """The target each checked file was linted for, by path (files without one left out)."""
+        from trainer_lint import target
+
+        out: dict[str, str] = {}
+        for result in self.results:
+            if result.skipped or result.options is None:
+                continue
+            spelling = target.spelling_for(result.options, result.path)
+            if spelling is not None:
+                out[result.path] = spelling
+        return out
+
     def targets(self) -> "list[tuple[Machine, int]]":
         """The target machines the checked files were linted for, each with its number of files,
         in order of first use (empty when no file had a target)."""
         from trainer_lint import target
 
         counts: dict[str, int] = {}
-        for result in self.results:
-            if result.skipped or result.options is None:
-                continue
-            spelling = target.spelling_for(result.options, result.path)
-            if spelling is not None:
-                counts[spelling] = counts.get(spelling, 0) + 1
+        for spelling in self.target_spellings().values():
+            counts[spelling] = counts.get(spelling, 0) + 1
         out: "list[tuple[Machine, int]]" = []
         for spelling, count in counts.items():
             try:
@@ -72,15 +81,6 @@ class Report:
             if not result.skipped and result.options is not None and result.options.launcher is not None:
                 seen.setdefault(result.options.launcher, None)
         return list(seen)
-
-    def target_for(self, path: str) -> str | None:
-        """The target spelling the file at ``path`` was linted for, if any."""
-        from trainer_lint import target
-
-        for result in self.results:
-            if result.path == path and result.options is not None:
-                return target.spelling_for(result.options, path)
-        return None
 
     def exit_code(self, strict: bool = False) -> int:
         """2 for unusable paths, 1 for errors (or warnings with ``strict``), else 0."""

@@ -59,7 +59,7 @@ def _related(related: Related) -> dict[str, Any]:
 def render(report: "Report", *, color: bool = False) -> str:
     """The whole report as one JSON document."""
     targets = report.targets()
-    spellings = {r.path: report.target_for(r.path) for r in report.results} if targets else {}
+    spellings = report.target_spellings() if targets else {}
     payload: dict[str, Any] = {
         "version": __version__,
         "files_checked": report.files_checked,

@@ -107,7 +107,7 @@ def log(report: "Report", rules: "Sequence[type[Rule]] | None" = None) -> dict[s
         from trainer_lint.rules import RULES as rules
     index = {rule.code: i for i, rule in enumerate(rules)}
     targets = report.targets() if hasattr(report, "targets") else []
-    spellings = {r.path: report.target_for(r.path) for r in report.results} if targets else {}
+    spellings = report.target_spellings() if targets else {}
     run: dict[str, Any] = {
         "tool": {
             "driver": {

@@ -131,7 +131,7 @@ class LaunchUnchecked(LaunchRule):
             return
         count = f.device_count
         what = "SLURM tasks" if rz.cluster == "slurm" else "torchrun processes"
-        source = note(per_node.source, f"{what} per node")
+        source = note(per_node.source, f"`{tasks_words(per_node)}`: {what} per node")
         if chosen == "single_device":
             if min(per_node.values) > 1:
                 yield self.report(
@@ -237,29 +237,32 @@ class LaunchValueOpen(LaunchRule):
         if rz.cluster == "slurm" and rz.ntasks_per_node is None and tasks is not None and tasks.values and min(tasks.values) > 1:
             return  # the Trainer is refused while it is built (TL402): nothing is checked at `fit`
         count = f.device_count
-        checks: list[tuple[KeyPath, Optional["Count"], Optional[int], str]] = []
+        checks: list[tuple[KeyPath, Optional["Count"], Optional[int], str, str]] = []
         if rz.cluster == "slurm":
-            checks.append((DEVICES_KEY, rz.ntasks_per_node, count, "tasks per node"))
-            checks.append((NUM_NODES_KEY, rz.nnodes, f.num_nodes, "nodes"))
+            checks.append((DEVICES_KEY, rz.ntasks_per_node, count, "tasks per node", "`devices`"))
+            checks.append((NUM_NODES_KEY, rz.nnodes, f.num_nodes, "node count", "`num_nodes`"))
         elif rz.cluster == "torchelastic":
-            checks.append((DEVICES_KEY, rz.world_size, None if count is None else count * f.num_nodes, "torchrun's world size"))
-        for key, value, expected, what in checks:
+            world = None if count is None else count * f.num_nodes
+            checks.append((DEVICES_KEY, rz.world_size, world, "world size", "`devices` x `num_nodes`"))
+        for key, value, expected, what, mine in checks:
             if value is None:
                 continue
+            written = f"`{value.source.text}`" if value.source is not None else f"the {what}"
             if expected is None:
                 yield self.report(
                     key,
                     f"{script_name(ctx)} sets the {what} to {value.words()}, but how many processes this config runs depends on "
                     "the machine (`devices` is \"auto\" or -1): pass `--target` to check it",
-                    related=note(value.source, f"the {what}"),
+                    related=note(value.source, f"{written} sets the {what}"),
                 )
             elif value.open_about(expected):
                 why = f" ({value.why})" if value.why else ""
+                may = "is open" if value.values is None else f"may be {value.words()}"
                 yield self.report(
                     key,
-                    f"the {what} in {script_name(ctx)} {'is open' if value.values is None else 'may be ' + value.words()}{why}: "
-                    f"Lightning checks them against this config ({expected}) only when `fit` starts",
-                    related=note(value.source, f"the {what}"),
+                    f"the {what} of {script_name(ctx)} {may}{why}: when `fit` starts, Lightning raises unless it equals "
+                    f"{mine} ({expected})",
+                    related=note(value.source, f"{written} leaves the {what} open"),
                 )
 
 
