@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Optional
 
 SPELLINGS = "cpu, mps, gpu:<N>x<GPU>[,nodes=N] (e.g. gpu:8xA100, gpu:4xsm_70) or local"
@@ -135,9 +136,11 @@ _GPU = re.compile(r"gpu:(?P<count>\d+)\s*[x×*]\s*(?P<model>.+)", re.I)
 _SM = re.compile(r"sm_?(?P<digits>\d{2,3})", re.I)
 
 
+@lru_cache(maxsize=256)
 def parse(text: str) -> Machine:
     """Read a target other than ``local`` (see :func:`trainer_lint.target.resolve` for that);
-    raise :class:`TargetError` with the fix for anything else."""
+    raise :class:`TargetError` with the fix for anything else. (Remembered: a run asks once per
+    file for the same few spellings.)"""
     if not isinstance(text, str) or not text.strip():
         raise TargetError(f"a target must be a non-empty string: {SPELLINGS}")
     spelling = text.strip()
