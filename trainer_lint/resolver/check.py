@@ -1,0 +1,382 @@
+"""The objects of a config that the project's source can judge, and what is wrong with them.
+
+:func:`findings` walks a config as LightningCLI reads it: ``[model]`` and ``[data]`` (a
+``class_path`` table, a bare class name, a config file to include, or, with a fixed class, the
+class's arguments directly), ``optimizer``, ``lr_scheduler``, the Trainer's object keys
+(``callbacks``, ``logger``, ``strategy``, ``profiler``, ``plugins``, ``accelerator``) and the
+``class_path`` objects nested in ``init_args`` (an injected ``nn.Module``). For each object whose
+class is read from source (:mod:`trainer_lint.resolver.classes`), it checks what LightningCLI
+checks: the class is a subclass of what the key takes, every ``init_args``/``dict_kwargs`` key is
+a parameter, every parameter without a default is given, and each value fits its annotation
+(:mod:`trainer_lint.resolver.values`). A class that cannot be read is one INFO saying why and how to
+make it checkable. Lightning's own classes are left to the rules that read the snapshot.
+
+The findings are diagnostics with the codes of the rules that report them (``TL500``-``TL504``,
+``TL520``-``TL524``); each rule picks its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
+from trainer_lint.resolver.classes import LightningClass, PyClass, Signature, Unresolved, subclass_of
+from trainer_lint.resolver.project import Project, Resolution
+from trainer_lint.resolver.values import PATHLIKE, Nested, all_defaults, check
+
+UNKNOWN_CLASS = "TL500"
+WRONG_KIND = "TL501"
+UNKNOWN_ARG = "TL502"
+ARG_TYPE = "TL503"
+MISSING_ARG = "TL504"
+UNCHECKED = "TL520"
+SCRIPT_UNUSABLE = "TL521"
+FIXED_CLASS = "TL522"
+NEEDS_CLASS_PATH = "TL523"
+AMBIGUOUS = "TL524"
+
+OBJECT_KEYS = ("class_path", "init_args", "dict_kwargs")
+"""The keys of a ``class_path`` table; LightningCLI rejects any other beside ``class_path``."""
+
+TRAINER_SLOTS = ("callbacks", "logger", "strategy", "profiler", "plugins", "accelerator")
+LIST_SLOTS = frozenset({"callbacks", "logger", "plugins"})
+STRING_OBJECT_SLOTS = frozenset({"callbacks", "logger", "plugins", "profiler"})
+"""Trainer keys where LightningCLI turns a class name or path given as a string into an object: their
+type tries a Lightning base class before ``str`` (``strategy`` and ``accelerator`` try ``str``
+first, so a string there is a registered name)."""
+SKIPPED_PARAMS = {"optimizer": frozenset({"params"}), "lr_scheduler": frozenset({"optimizer"})}
+"""Parameters LightningCLI fills itself (``add_optimizer_args``/``add_lr_scheduler_args``: ``skip``)."""
+
+MAX_OBJECTS = 500
+"""At most this many objects per file are resolved (a hostile file cannot make a run slow)."""
+
+
+@dataclass
+class Obj:
+    """One object as written: where, under which key, and its class path and arguments."""
+
+    slot: str
+    key: KeyPath
+    class_path: str | None
+    init_args: dict[str, Any] | None
+    dict_kwargs: dict[str, Any] | None
+    is_table: bool
+    base: Any = None
+    """For nested objects: the class the annotation names."""
+    fixed: Any = None
+    """For a fixed-class ``[model]``/``[data]`` table: the class whose arguments it holds."""
+
+    @property
+    def class_key(self) -> KeyPath:
+        return (*self.key, "class_path") if self.is_table else self.key
+
+    def arg_key(self, name: str) -> KeyPath:
+        return (*self.key, name) if self.fixed is not None else (*self.key, "init_args", name)
+
+
+def findings(data: dict[str, Any], project: Project) -> list[Diagnostic]:
+    """Every finding of the project-aware checks for one parsed config."""
+    return list(_Walk(data, project).run())
+
+
+class _Walk:
+    def __init__(self, data: dict[str, Any], project: Project) -> None:
+        self.data = data
+        self.project = project
+        self.cli = project.cli()
+        self.count = 0
+        self.reported: set[str] = set()
+
+    def run(self) -> Iterator[Diagnostic]:
+        cli = self.cli
+        if cli is not None and not cli.known:
+            yield Diagnostic(SCRIPT_UNUSABLE, Severity.WARNING, (), f"{cli.problem}; `[model]` and `[data]` are checked as if no CLI script were given", anchor="key")
+        for item in self.objects():
+            if isinstance(item, Diagnostic):
+                yield item
+            else:
+                yield from self.object(item)
+
+    # ------------------------------------------------------------------- collecting
+
+    def objects(self) -> Iterator[Obj]:
+        trainer = self.data.get("trainer")
+        if isinstance(trainer, dict):
+            for slot in TRAINER_SLOTS:
+                if slot not in trainer:
+                    continue
+                value = trainer[slot]
+                items = list(enumerate(value)) if isinstance(value, list) and slot in LIST_SLOTS else [(None, value)]
+                for index, item in items:
+                    key: KeyPath = ("trainer", slot) if index is None else ("trainer", slot, index)
+                    obj = self.trainer_object(slot, key, item)
+                    if obj is not None:
+                        yield obj
+        for slot in ("model", "data"):
+            if slot in self.data:
+                obj = yield from self.top_object(slot, self.data[slot])
+                if obj is not None:
+                    yield obj
+        for slot in ("optimizer", "lr_scheduler"):
+            if slot in self.data:
+                obj = _as_object(slot, (slot,), self.data[slot])
+                if obj is not None and not (isinstance(self.data[slot], str) and PATHLIKE.search(self.data[slot])):
+                    yield obj
+
+    def trainer_object(self, slot: str, key: KeyPath, value: Any) -> Obj | None:
+        if isinstance(value, dict):
+            return _as_object(slot, key, value)
+        if isinstance(value, str) and slot in STRING_OBJECT_SLOTS:
+            if slot == "profiler" and value.lower() in _profiler_names():
+                return None
+            return _as_object(slot, key, value)
+        return None
+
+    def top_object(self, slot: str, value: Any) -> Iterator[Diagnostic]:
+        """``[model]``/``[data]``: an object, or (fixed class) a table of arguments; the findings about the form."""
+        cli = self.cli if self.cli is not None and self.cli.known else None
+        form = getattr(cli, slot) if cli is not None else None
+        mode = form.mode if form is not None else "unknown"
+        if isinstance(value, str):
+            if PATHLIKE.search(value):
+                return None  # a config file LightningCLI includes
+            if mode == "fixed":
+                return None
+            return _as_object(slot, (slot,), value)
+        if not isinstance(value, dict):
+            return None
+        has_class = "class_path" in value
+        if has_class:
+            if mode == "fixed":
+                what = form.written or "a fixed class"
+                yield Diagnostic(
+                    FIXED_CLASS,
+                    Severity.ERROR,
+                    (slot, "class_path"),
+                    f"the CLI script gives LightningCLI the class `{what}` for `[{slot}]`, so `[{slot}]` takes its arguments directly; "
+                    f"LightningCLI rejects `class_path` here (move the `init_args` up into `[{slot}]`, or pass `subclass_mode_{'model' if slot == 'model' else 'data'}=True`)",
+                    anchor="key",
+                )
+                return None
+            return _as_object(slot, (slot,), value)
+        if mode == "subclass":
+            yield Diagnostic(
+                NEEDS_CLASS_PATH,
+                Severity.ERROR,
+                (slot,),
+                f"the CLI script runs LightningCLI in subclass mode for `[{slot}]`, so `[{slot}]` needs a `class_path` naming the class (its arguments go in `init_args`)",
+                anchor="key",
+            )
+            return None
+        if mode == "fixed":
+            for extra in ("init_args", "dict_kwargs"):
+                if extra in value:
+                    yield Diagnostic(
+                        FIXED_CLASS,
+                        Severity.ERROR,
+                        (slot, extra),
+                        f"with the fixed class `{form.written}`, `[{slot}]` holds its arguments directly; LightningCLI rejects `{extra}` here",
+                        anchor="key",
+                    )
+            args = {k: v for k, v in value.items() if k not in ("init_args", "dict_kwargs")}
+            return Obj(slot, (slot,), None, args, None, True, fixed=form.base)
+        return None  # no script: a fixed-class table is accepted quietly
+
+    # ------------------------------------------------------------------- checking
+
+    def object(self, obj: Obj) -> Iterator[Diagnostic]:
+        self.count += 1
+        if self.count > MAX_OBJECTS:
+            return
+        if obj.fixed is not None:
+            cls = obj.fixed
+            if isinstance(cls, Unresolved):
+                yield self.unchecked(obj, cls.reason, written=True)
+                return
+            resolution = Resolution("resolved", cls)
+        else:
+            assert obj.class_path is not None
+            resolution = self.project.resolve(obj.class_path, obj.slot, obj.base if obj.slot == "nested" else self.slot_base(obj.slot))
+        yield from self.resolved(obj, resolution)
+
+    def slot_base(self, slot: str) -> Any:
+        cli = self.cli if self.cli is not None and self.cli.known else None
+        if cli is not None and slot in ("model", "data"):
+            form = getattr(cli, slot)
+            if form.mode == "subclass" and form.base is not None:
+                return form.base
+        return None
+
+    def resolved(self, obj: Obj, resolution: Resolution) -> Iterator[Diagnostic]:
+        status = resolution.status
+        if status == "missing":
+            yield Diagnostic(UNKNOWN_CLASS, Severity.ERROR, obj.class_key, f"{resolution.reason}: `{obj.class_path}` cannot be imported")
+            return
+        if status == "not-found":
+            if obj.slot == "nested":
+                return  # a bare name inside init_args: resolved among classes trainer-lint does not list
+            if resolution.certain:
+                script = self.cli.path.replace("\\", "/").rsplit("/", 1)[-1] if self.cli is not None else "the CLI script"
+                yield Diagnostic(
+                    UNKNOWN_CLASS,
+                    Severity.ERROR,
+                    obj.class_key,
+                    f"`{obj.class_path}` is not the name of a {resolution.reason.removeprefix('no ').split(' named ')[0]} that {script} imports "
+                    f"(LightningCLI resolves bare names among those){_suggestion(obj, self.project)}",
+                )
+            else:
+                yield self.unchecked(obj, f"no class named `{obj.class_path}` was found in the source roots", bare=True, hint=_suggestion(obj, self.project))
+            return
+        if status == "ambiguous":
+            listed = ", ".join(f"`{c}`" for c in resolution.candidates)
+            if resolution.certain:
+                yield Diagnostic(AMBIGUOUS, Severity.ERROR, obj.class_key, f"`{obj.class_path}` names more than one class that LightningCLI sees ({listed}); LightningCLI raises: write the full import path")
+            else:
+                yield self.unchecked(obj, f"`{obj.class_path}` may name any of {listed}", bare=True)
+            return
+        if status == "unresolved":
+            if obj.slot == "nested" and "." not in (obj.class_path or ""):
+                return
+            yield self.unchecked(obj, resolution.reason)
+            return
+        cls = resolution.cls
+        if isinstance(cls, LightningClass):
+            return  # Lightning's classes: the snapshot rules judge them
+        if not isinstance(cls, PyClass):
+            return
+        yield from self.user_class(obj, cls)
+
+    def user_class(self, obj: Obj, cls: PyClass) -> Iterator[Diagnostic]:
+        test = self.project.base_test(obj.slot, obj.base if obj.slot == "nested" else self.slot_base(obj.slot))
+        if test is not None and obj.fixed is None:
+            verdict = subclass_of(cls, test)
+            if verdict is False:
+                wanted = _wanted(obj, self.slot_base(obj.slot))
+                yield Diagnostic(WRONG_KIND, Severity.ERROR, obj.class_key, f"`{cls.name}` is not a subclass of {wanted}, which {_quote(obj.key)} takes; LightningCLI rejects it")
+                return
+        signature = cls.signature()
+        if isinstance(signature, Unresolved):
+            yield self.unchecked(obj, signature.reason)
+            return
+        skipped = SKIPPED_PARAMS.get(obj.slot, frozenset())
+        params = {n: p for n, p in signature.params.items() if n not in skipped}
+        args = obj.init_args or {}
+        for name, value in args.items():
+            param = params.get(name)
+            if param is None:
+                if name in skipped:
+                    yield Diagnostic(UNKNOWN_ARG, Severity.ERROR, obj.arg_key(name), f"LightningCLI passes `{name}` to `{cls.name}` itself; it cannot be set in the config", anchor="key")
+                elif not signature.open:
+                    yield _unknown(obj.arg_key(name), cls.name, name, list(params))
+                continue
+            problems, nested = check(value, param.type, name, cls.name)
+            for problem in problems:
+                code = {"type": ARG_TYPE, "unknown": UNKNOWN_ARG, "missing": MISSING_ARG}[problem.kind]
+                where = (*obj.arg_key(name), *problem.key)
+                yield Diagnostic(code, Severity.ERROR, where, problem.message, anchor="key" if problem.kind == "unknown" else "value")
+            for inner in nested:
+                yield from self.nested(obj, name, inner)
+        for name, value in (obj.dict_kwargs or {}).items():
+            if name not in params and not signature.open:
+                yield _unknown((*obj.key, "dict_kwargs", name), cls.name, name, list(params), where="dict_kwargs")
+        if obj.init_args is not None and not self._values_elsewhere():
+            given = set(args) | set(obj.dict_kwargs or {})
+            linked = self.cli.linked if self.cli is not None else frozenset()
+            missing = [
+                n
+                for n, p in params.items()
+                if p.required and n not in given and not all_defaults(p.type) and f"{obj.slot}.init_args.{n}" not in linked and f"{obj.slot}.{n}" not in linked
+            ]
+            if missing:
+                listed = ", ".join(f"`{n}`" for n in missing)
+                where = "its table" if obj.fixed is not None else "`init_args`"
+                yield Diagnostic(MISSING_ARG, Severity.ERROR, obj.class_key if obj.fixed is None else obj.key, f"`{cls.name}` needs {listed} in {where}", anchor="key" if obj.fixed is not None else "value")
+
+    def nested(self, parent: Obj, name: str, inner: Nested) -> Iterator[Diagnostic]:
+        key = (*parent.arg_key(name), *inner.key)
+        value = inner.value
+        if isinstance(value, dict):
+            extra = [k for k in value if k not in OBJECT_KEYS]
+            for k in extra:
+                yield Diagnostic(UNKNOWN_ARG, Severity.ERROR, (*key, k), f"`{k}` beside `class_path` is not accepted; put it in `init_args`", anchor="key")
+            obj = _as_object("nested", key, value)
+        else:
+            obj = _as_object("nested", key, value)
+        if obj is None:
+            return
+        obj.base = inner.base
+        yield from self.object(obj)
+
+    def _values_elsewhere(self) -> bool:
+        return self.cli is not None and self.cli.known and self.cli.values_from_elsewhere is not None
+
+    def unchecked(self, obj: Obj, reason: str, *, bare: bool = False, written: bool = False, hint: str = "") -> Diagnostic:
+        what = f"`{obj.class_path}`" if obj.class_path else f"the class of `[{obj.slot}]`"
+        if bare:
+            how = "write its full import path, or give `--cli-script` so the name resolves as LightningCLI resolves it"
+        elif "no module" in reason:
+            how = "add the folder that holds it with `--source-root` (`source-roots` in `[tool.trainer-lint]`)"
+        else:
+            how = "trainer-lint reads classes with `ast` and does not follow this; `trainer-lint run` builds it for real"
+        return Diagnostic(UNCHECKED, Severity.INFO, obj.class_key if obj.class_path else obj.key, f"{what} was not checked: {reason}; {how}{hint}", anchor="value" if obj.class_path else "key")
+
+
+def _as_object(slot: str, key: KeyPath, value: Any) -> Obj | None:
+    if isinstance(value, dict):
+        path = value.get("class_path")
+        if not isinstance(path, str) or not path.strip():
+            return None
+        init_args = value.get("init_args")
+        if "init_args" in value and not isinstance(init_args, dict):
+            return None
+        dict_kwargs = value.get("dict_kwargs")
+        return Obj(slot, key, path.strip(), init_args if isinstance(init_args, dict) else {}, dict_kwargs if isinstance(dict_kwargs, dict) else None, True)
+    if isinstance(value, str) and value.strip() and all(part.isidentifier() for part in value.strip().split(".")):
+        return Obj(slot, key, value.strip(), {}, None, False)
+    return None
+
+
+def _profiler_names() -> frozenset[str]:
+    from trainer_lint.model import PROFILERS
+
+    return frozenset(PROFILERS)
+
+
+def _unknown(key: KeyPath, owner: str, name: str, known: list[str], where: str = "init_args") -> Diagnostic:
+    from trainer_lint.rules.base import closest
+
+    message = f"`{owner}` takes no argument `{name}`"
+    if where == "dict_kwargs":
+        message += " (`dict_kwargs` are passed to its `__init__`, which raises)"
+    close = closest(name, tuple(known), 0.7)
+    fix = None
+    if close:
+        message += f"; did you mean `{close[0]}`?"
+        fix = Fix(f"Rename `{name}` to `{close[0]}`", (Edit(key, "key", close[0]),), safe=False)
+    return Diagnostic(UNKNOWN_ARG, Severity.ERROR, key, message, fix=fix, anchor="key")
+
+
+def _suggestion(obj: Obj, project: Project) -> str:
+    """A did-you-mean among Lightning's names, only when no class of the written name exists in the roots."""
+    from trainer_lint import classes
+
+    name = obj.class_path or ""
+    if "." in name or project.name_index().get(name):
+        return ""
+    close = classes.suggest(name, obj.slot) if obj.slot in classes.SLOT_KINDS else None
+    return f"; did you mean `{close}`?" if close and close != name else ""
+
+
+def _wanted(obj: Obj, base: Any) -> str:
+    from trainer_lint.resolver.project import _label
+
+    label = _label(base, obj.slot if obj.slot != "nested" else "nested")
+    if obj.slot == "nested" and obj.base is not None:
+        label = getattr(obj.base, "name", label)
+    return f"`{label}`"
+
+
+def _quote(key: KeyPath) -> str:
+    return f"`{format_key(key)}`"
