@@ -34,8 +34,7 @@ MISSING_ARG = "TL504"
 UNCHECKED = "TL520"
 SCRIPT_UNUSABLE = "TL521"
 FIXED_CLASS = "TL522"
-NEEDS_CLASS_PATH = "TL523"
-AMBIGUOUS = "TL524"
+AMBIGUOUS = "TL523"
 
 OBJECT_KEYS = ("class_path", "init_args", "dict_kwargs")
 """The keys of a ``class_path`` table; LightningCLI rejects any other beside ``class_path``."""
@@ -65,15 +64,21 @@ class Obj:
     is_table: bool
     base: Any = None
     """For nested objects: the class the annotation names."""
-    fixed: Any = None
-    """For a fixed-class ``[model]``/``[data]`` table: the class whose arguments it holds."""
+    implicit: Any = None
+    """For a ``[model]``/``[data]`` table without ``class_path``: the class LightningCLI builds
+    (the fixed class, or in subclass mode the base class itself)."""
+    paths: dict[str, KeyPath] | None = None
+    """Where each argument is written, when not under ``init_args``."""
+    fixed: bool = False
 
     @property
     def class_key(self) -> KeyPath:
-        return (*self.key, "class_path") if self.is_table else self.key
+        return (*self.key, "class_path") if self.is_table and self.class_path else self.key
 
     def arg_key(self, name: str) -> KeyPath:
-        return (*self.key, name) if self.fixed is not None else (*self.key, "init_args", name)
+        if self.paths is not None and name in self.paths:
+            return self.paths[name]
+        return (*self.key, "init_args", name)
 
 
 def findings(data: dict[str, Any], project: Project) -> list[Diagnostic]:
@@ -135,20 +140,18 @@ class _Walk:
         return None
 
     def top_object(self, slot: str, value: Any) -> Iterator[Diagnostic]:
-        """``[model]``/``[data]``: an object, or (fixed class) a table of arguments; the findings about the form."""
+        """``[model]``/``[data]``: an object, or a table of one class's arguments (the fixed class,
+        or in subclass mode the base class itself); yields the findings about the form."""
         cli = self.cli if self.cli is not None and self.cli.known else None
         form = getattr(cli, slot) if cli is not None else None
         mode = form.mode if form is not None else "unknown"
         if isinstance(value, str):
-            if PATHLIKE.search(value):
+            if PATHLIKE.search(value) or mode == "fixed":
                 return None  # a config file LightningCLI includes
-            if mode == "fixed":
-                return None
             return _as_object(slot, (slot,), value)
         if not isinstance(value, dict):
             return None
-        has_class = "class_path" in value
-        if has_class:
+        if "class_path" in value:
             if mode == "fixed":
                 what = form.written or "a fixed class"
                 yield Diagnostic(
@@ -156,33 +159,38 @@ class _Walk:
                     Severity.ERROR,
                     (slot, "class_path"),
                     f"the CLI script gives LightningCLI the class `{what}` for `[{slot}]`, so `[{slot}]` takes its arguments directly; "
-                    f"LightningCLI rejects `class_path` here (move the `init_args` up into `[{slot}]`, or pass `subclass_mode_{'model' if slot == 'model' else 'data'}=True`)",
+                    f"LightningCLI rejects `class_path` here (move the `init_args` up into `[{slot}]`, or pass `subclass_mode_{slot}=True`)",
                     anchor="key",
                 )
                 return None
             return _as_object(slot, (slot,), value)
-        if mode == "subclass":
-            yield Diagnostic(
-                NEEDS_CLASS_PATH,
-                Severity.ERROR,
-                (slot,),
-                f"the CLI script runs LightningCLI in subclass mode for `[{slot}]`, so `[{slot}]` needs a `class_path` naming the class (its arguments go in `init_args`)",
-                anchor="key",
-            )
-            return None
-        if mode == "fixed":
-            for extra in ("init_args", "dict_kwargs"):
-                if extra in value:
-                    yield Diagnostic(
-                        FIXED_CLASS,
-                        Severity.ERROR,
-                        (slot, extra),
-                        f"with the fixed class `{form.written}`, `[{slot}]` holds its arguments directly; LightningCLI rejects `{extra}` here",
-                        anchor="key",
-                    )
-            args = {k: v for k, v in value.items() if k not in ("init_args", "dict_kwargs")}
-            return Obj(slot, (slot,), None, args, None, True, fixed=form.base)
-        return None  # no script: a fixed-class table is accepted quietly
+        if mode == "unknown":
+            return None  # no script: a table of arguments is accepted quietly
+        from trainer_lint.resolver.entrypoint import base_class
+
+        implicit = base_class(self.project.resolver, form)
+        args: dict[str, Any] = {}
+        paths: dict[str, KeyPath] = {}
+        dict_kwargs = None
+        for name, item in value.items():
+            if name in ("init_args", "dict_kwargs") and mode == "fixed":
+                yield Diagnostic(
+                    FIXED_CLASS,
+                    Severity.ERROR,
+                    (slot, name),
+                    f"with the fixed class `{form.written}`, `[{slot}]` holds its arguments directly; LightningCLI rejects `{name}` here",
+                    anchor="key",
+                )
+            elif name == "init_args" and isinstance(item, dict):
+                for inner, inner_value in item.items():
+                    args[inner] = inner_value
+                    paths[inner] = (slot, "init_args", inner)
+            elif name == "dict_kwargs" and isinstance(item, dict):
+                dict_kwargs = item
+            else:
+                args[name] = item
+                paths[name] = (slot, name)
+        return Obj(slot, (slot,), None, args, dict_kwargs, True, implicit=implicit, paths=paths, fixed=mode == "fixed")
 
     # ------------------------------------------------------------------- checking
 
@@ -190,8 +198,8 @@ class _Walk:
         self.count += 1
         if self.count > MAX_OBJECTS:
             return
-        if obj.fixed is not None:
-            cls = obj.fixed
+        if obj.implicit is not None:
+            cls = obj.implicit
             if isinstance(cls, Unresolved):
                 yield self.unchecked(obj, cls.reason, written=True)
                 return
@@ -242,15 +250,15 @@ class _Walk:
             yield self.unchecked(obj, resolution.reason)
             return
         cls = resolution.cls
-        if isinstance(cls, LightningClass):
+        if isinstance(cls, LightningClass) and obj.implicit is None:
             return  # Lightning's classes: the snapshot rules judge them
-        if not isinstance(cls, PyClass):
+        if not isinstance(cls, (PyClass, LightningClass)):
             return
         yield from self.user_class(obj, cls)
 
-    def user_class(self, obj: Obj, cls: PyClass) -> Iterator[Diagnostic]:
+    def user_class(self, obj: Obj, cls: Any) -> Iterator[Diagnostic]:
         test = self.project.base_test(obj.slot, obj.base if obj.slot == "nested" else self.slot_base(obj.slot))
-        if test is not None and obj.fixed is None:
+        if test is not None and obj.implicit is None:
             verdict = subclass_of(cls, test)
             if verdict is False:
                 wanted = _wanted(obj, self.slot_base(obj.slot))
@@ -291,13 +299,15 @@ class _Walk:
             ]
             if missing:
                 listed = ", ".join(f"`{n}`" for n in missing)
-                where = "its table" if obj.fixed is not None else "`init_args`"
-                yield Diagnostic(MISSING_ARG, Severity.ERROR, obj.class_key if obj.fixed is None else obj.key, f"`{cls.name}` needs {listed} in {where}", anchor="key" if obj.fixed is not None else "value")
+                where = f"`[{obj.slot}]`" if obj.implicit is not None else "`init_args`"
+                yield Diagnostic(MISSING_ARG, Severity.ERROR, obj.class_key, f"`{cls.name}` needs {listed} in {where}", anchor="key" if obj.implicit is not None else "value")
 
     def nested(self, parent: Obj, name: str, inner: Nested) -> Iterator[Diagnostic]:
         key = (*parent.arg_key(name), *inner.key)
         value = inner.value
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "class_path" not in value:
+            obj = _implicit("nested", key, value, inner.base)
+        elif isinstance(value, dict):
             extra = [k for k in value if k not in OBJECT_KEYS]
             for k in extra:
                 yield Diagnostic(UNKNOWN_ARG, Severity.ERROR, (*key, k), f"`{k}` beside `class_path` is not accepted; put it in `init_args`", anchor="key")
@@ -336,6 +346,27 @@ def _as_object(slot: str, key: KeyPath, value: Any) -> Obj | None:
     if isinstance(value, str) and value.strip() and all(part.isidentifier() for part in value.strip().split(".")):
         return Obj(slot, key, value.strip(), {}, None, False)
     return None
+
+
+def _implicit(slot: str, key: KeyPath, value: dict[str, Any], cls: Any) -> Obj | None:
+    """A table without ``class_path`` where a class is expected: the arguments of ``cls`` itself,
+    flat or under ``init_args``."""
+    if cls is None or isinstance(cls, Unresolved):
+        return None
+    args: dict[str, Any] = {}
+    paths: dict[str, KeyPath] = {}
+    dict_kwargs = None
+    for name, item in value.items():
+        if name == "init_args" and isinstance(item, dict):
+            for inner, inner_value in item.items():
+                args[inner] = inner_value
+                paths[inner] = (*key, "init_args", inner)
+        elif name == "dict_kwargs" and isinstance(item, dict):
+            dict_kwargs = item
+        else:
+            args[name] = item
+            paths[name] = (*key, name)
+    return Obj(slot, key, None, args, dict_kwargs, True, base=cls, implicit=cls, paths=paths)
 
 
 def _profiler_names() -> frozenset[str]:

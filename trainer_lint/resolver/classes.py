@@ -535,10 +535,12 @@ def function_signature(
         return Unresolved(f"`{label}` has positional-only parameters")
     params: dict[str, Param] = {}
     defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    # an untyped parameter without a default is not required: LightningCLI adds class arguments
+    # with `fail_untyped=False`, which gives it the default None
     for arg, default in zip(positional, defaults):
-        params[arg.arg] = Param(arg.arg, None, default is None, label, resolver.lazy_annotation(module, arg.annotation))
+        params[arg.arg] = Param(arg.arg, None, default is None and arg.annotation is not None, label, resolver.lazy_annotation(module, arg.annotation))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-        params[arg.arg] = Param(arg.arg, None, default is None, label, resolver.lazy_annotation(module, arg.annotation))
+        params[arg.arg] = Param(arg.arg, None, default is None and arg.annotation is not None, label, resolver.lazy_annotation(module, arg.annotation))
     signature = Signature(params)
     if args.kwarg is not None:
         _follow_kwargs(resolver, module, func, owner, label, signature, depth)

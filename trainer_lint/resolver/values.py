@@ -126,9 +126,8 @@ def _check(value: Any, kind: Type, label: str, key: tuple[Any, ...], problems: l
         _dataclass(value, kind, label, key, problems, nested, depth)
         return
     if k == "class":
-        if isinstance(value, dict):
-            if "class_path" in value:
-                nested.append(Nested(key, value, kind.ref))
+        if isinstance(value, dict):  # with class_path a subclass, without it the class itself
+            nested.append(Nested(key, value, kind.ref))
             return
         if isinstance(value, str):
             if "." in value and not PATHLIKE.search(value):
