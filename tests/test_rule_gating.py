@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus  # noqa: E402
+from case_files import case_options  # noqa: E402
+
+from trainer_lint.options import DEFAULT, Options  # noqa: E402
 
 
 def _parsed(path: Path) -> dict[str, Any] | None:
@@ -40,12 +43,15 @@ def _parsed(path: Path) -> dict[str, Any] | None:
 
 
 FILES = sorted(ROOT.glob("tests/cases/**/*.toml")) + sorted(ROOT.glob("examples/*.toml"))
-DATA = [d for d in (_parsed(p) for p in FILES) if d is not None]
+CASES = [(d, case_options(p), str(p)) for p, d in ((p, _parsed(p)) for p in FILES) if d is not None]
+"""(data, project options, path) of every case file and example: the project-aware rules fire
+only with the options a case names."""
+DATA = [d for d, _, _ in CASES]
 
 
-def assert_sound(data: dict[str, Any]) -> None:
+def assert_sound(data: dict[str, Any], options: Options = DEFAULT, path: str | None = None) -> None:
     """Ungated diagnostics respect the triggers, and gating changes nothing."""
-    ungated = lint_data(data, gated=False)
+    ungated = lint_data(data, gated=False, options=options, path=path)
     present = Context(data, load_packaged()).present_keys
     for diagnostic in ungated:
         triggers = RULES_BY_CODE[diagnostic.code].triggers
@@ -54,7 +60,7 @@ def assert_sound(data: dict[str, Any]) -> None:
                 f"{diagnostic.code} reported {diagnostic.message!r} although none of its triggers "
                 f"{sorted(triggers)} is present in {data!r}"
             )
-    assert lint_data(data) == ungated, data
+    assert lint_data(data, options=options, path=path) == ungated, data
 
 
 def test_triggers_are_declared_well() -> None:
@@ -67,14 +73,14 @@ def test_triggers_are_declared_well() -> None:
 
 
 def test_case_files_and_examples() -> None:
-    assert len(DATA) > 100
-    for data in DATA:
-        assert_sound(data)
+    assert len(CASES) > 100
+    for data, options, path in CASES:
+        assert_sound(data, options, path)
 
 
 def test_each_gated_rule_fires_somewhere() -> None:
     """A gated rule that never fires here would prove nothing about its triggers."""
-    fired = {d.code for data in DATA for d in lint_data(data, gated=False)}
+    fired = {d.code for data, options, path in CASES for d in lint_data(data, gated=False, options=options, path=path)}
     silent = [r.code for r in RULES if r.triggers and r.code not in fired]
     assert not silent
 

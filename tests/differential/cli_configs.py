@@ -284,6 +284,8 @@ def bare_configs() -> list[tuple[str, dict[str, Any]]]:
         ("bad:bare-type", _config(_model("ClassificationTask", {"num_classes": "3"}))),
         ("bad:bare-missing", _config(_model("ClassificationTask", {}))),
         ("bad:bare-data-as-model", _config(_model("BaseData"))),
+        ("bad:bare-ambiguous-name", _config(_model("Classifier"))),
+        ("ok:bare-ambiguous-name-full-path", _config(_model("lintproj.zoo.text.Classifier", {"vocab": 10}))),
         ("ok:bare-callback-subclass", _config(_model("RegressionTask"), callbacks=[_model("StateDictAwareModelCheckpoint", {"monitor": "x"})])),
         ("bad:bare-callback-subclass-typo", _config(_model("RegressionTask"), callbacks=[_model("StateDictAwareModelCheckpoint", {"keep_stat": False})])),
     ]

@@ -44,10 +44,10 @@ BASE_KINDS = frozenset({"module", "datamodule"})
 """Kinds of the bases users subclass (``LightningModule``, ``LightningDataModule``), snapshotted so
 that a user class's parameters can be followed into them."""
 
-SHORT_NAME_SLOTS = frozenset({"callbacks", "logger"})
-"""Slots where LightningCLI resolves a bare class name: their type is a Lightning base class, not
-``str``; elsewhere (``strategy``, ``profiler``, ``plugins``, ``accelerator``) a bare string is a
-registered name and reaches the Trainer as a string."""
+SHORT_NAME_SLOTS = frozenset(SLOT_KINDS)
+"""Slots where LightningCLI resolves a bare class name (``class_path = "DDPStrategy"``): every key
+typed with a Lightning base class resolves names among its subclasses. Where a *string* is an
+object rather than a registered name is the rules' business (``strategy = "ddp"`` is a name)."""
 
 KIND_WORDS = {
     "module": "a LightningModule",

@@ -96,7 +96,7 @@ class _Walk:
 
     def run(self) -> Iterator[Diagnostic]:
         cli = self.cli
-        if cli is not None and not cli.known:
+        if cli is not None and not cli.known and ("model" in self.data or "data" in self.data):
             yield Diagnostic(SCRIPT_UNUSABLE, Severity.WARNING, (), f"{cli.problem}; `[model]` and `[data]` are checked as if no CLI script were given", anchor="key")
         for item in self.objects():
             if isinstance(item, Diagnostic):
@@ -247,6 +247,8 @@ class _Walk:
         if status == "unresolved":
             if obj.slot == "nested" and "." not in (obj.class_path or ""):
                 return
+            if _in_lightning_module(obj.class_path or ""):
+                return  # a typo in one of Lightning's modules: TL500 says so
             yield self.unchecked(obj, resolution.reason)
             return
         cls = resolution.cls
@@ -367,6 +369,12 @@ def _implicit(slot: str, key: KeyPath, value: dict[str, Any], cls: Any) -> Obj |
             args[name] = item
             paths[name] = (*key, name)
     return Obj(slot, key, None, args, dict_kwargs, True, base=cls, implicit=cls, paths=paths)
+
+
+def _in_lightning_module(path: str) -> bool:
+    from trainer_lint import classes
+
+    return "." in path and classes.in_known_module(path)
 
 
 def _profiler_names() -> frozenset[str]:

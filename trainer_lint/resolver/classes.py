@@ -328,11 +328,11 @@ class PyClass:
             provider = self.next_with_init(0)
             if isinstance(provider, Unresolved):
                 return provider
-            if isinstance(provider, PyClass):
+            if isinstance(provider, PyClass) and len(self.node.bases) > 1 and _forwards_through_super(provider):
+                # jsonargparse follows `super()` in an inherited __init__ from this class's place in
+                # the MRO; with several bases that may be another class than Python's: not judged
                 inherited = provider.signature()
-                if isinstance(inherited, Signature) and _forwards_through_super(provider):
-                    # jsonargparse resolves `super()` in an inherited __init__ from this class's
-                    # place in the MRO, not the defining class's: do not judge keys then.
+                if isinstance(inherited, Signature):
                     return Signature(dict(inherited.params), open=True, open_reason=f"`{self.name}` inherits an `__init__` that forwards **kwargs")
                 return inherited
             return signature_of(provider)

@@ -6,7 +6,7 @@ per file (:func:`type_findings`); each rule below reports the findings of its ow
 
 The walker understands the subset of JSON Schema that :mod:`trainer_lint.schema` emits:
 ``type``, ``enum``, ``const``, ``minimum``, ``maximum``, ``pattern``, ``properties``,
-``additionalProperties``, ``required``, ``items``, ``anyOf``, ``allOf``, ``$ref`` and the
+``additionalProperties``, ``required``, ``items``, ``anyOf``, ``allOf``, ``$ref``, ``not`` and the
 extension ``x-choices`` (a case-insensitive closed set of strings).
 """
 
@@ -89,7 +89,26 @@ _TYPE_WORDS = {
 
 def type_findings(ctx: Context) -> list[Diagnostic]:
     """All schema findings for the file, computed once and shared by the rules of this module."""
-    return ctx.cached("type_findings", lambda: list(islice(_Walker(ctx.schema).walk(ctx.data, ctx.schema, ()), MAX_FINDINGS)))
+    return ctx.cached("type_findings", lambda: _objects_accepted(ctx, list(islice(_Walker(ctx.schema).walk(ctx.data, ctx.schema, ()), MAX_FINDINGS))))
+
+
+def _objects_accepted(ctx: Context, found: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` less what LightningCLI accepts beyond the schema: ``profiler = "SimpleProfiler"``,
+    a class name given as a string where the profiler's type tries the class before ``str``."""
+    for index, d in enumerate(found):
+        if d.code == INVALID_CHOICE and d.key == ("trainer", "profiler"):
+            value = ctx.trainer.get("profiler")
+            if isinstance(value, str) and _names_profiler_class(ctx, value):
+                return found[:index] + found[index + 1 :]
+    return found
+
+
+def _names_profiler_class(ctx: Context, name: str) -> bool:
+    from trainer_lint import classes
+
+    if classes.resolve(name, "profiler") is not None:
+        return True
+    return ctx.resolve(name, "profiler").resolved
 
 
 def _findings_by_code(ctx: Context) -> dict[str, list[Diagnostic]]:
@@ -102,7 +121,7 @@ def _findings_by_code(ctx: Context) -> dict[str, list[Diagnostic]]:
 
 _WALKED_KEYWORDS = frozenset(
     {"$ref", "allOf", "anyOf", "type", "x-choices", "enum", "const", "minimum", "maximum", "pattern",
-     "properties", "additionalProperties", "required", "items"}
+     "properties", "additionalProperties", "required", "items", "not"}
 )
 """The keywords :class:`_Walker` reads; an ``allOf`` entry with none of them cannot yield a finding.
 Keep this in step with the walker when it learns a keyword."""
@@ -177,18 +196,21 @@ class _Walker:
         has_min, minimum = "minimum" in node, node.get("minimum")
         has_max, maximum = "maximum" in node, node.get("maximum")
         pattern = _pattern(node["pattern"]) if "pattern" in node else None
-        is_table = "properties" in node or "additionalProperties" in node
+        is_table = "properties" in node or "additionalProperties" in node or "required" in node
         properties: dict[str, Any] = node.get("properties", {})
         required = tuple(node.get("required", ()))
         extra = node.get("additionalProperties", True)
         extra_check = self.clean(extra) if is_table and isinstance(extra, dict) else None
         items = self.clean(node["items"]) if "items" in node else None
+        negated = self.clean(node["not"]) if "not" in node else None
         checks: dict[str, Callable[[Any], bool]] = {}
 
         def check(value: Any) -> bool:
             for sub in subs:
                 if not sub(value):
                     return False
+            if negated is not None and negated(value):
+                return False
             if kind is not None and not accepts(kind, value):
                 return False
             if choices is not None and isinstance(value, str):
@@ -248,8 +270,11 @@ class _Walker:
         if "type" in node and not accepts(node["type"], value):
             yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {_TYPE_WORDS[node['type']]}, found {_article(value)} {show(value)}")
             return
+        if "not" in node and self.clean(node["not"])(value):
+            yield _diag(UNKNOWN_KEY, key, f"{_name(key)}: {node.get('x-not-words', 'this value is not allowed here')}")
+            return
         yield from self.constraints(value, node, key)
-        if isinstance(value, dict) and ("properties" in node or "additionalProperties" in node):
+        if isinstance(value, dict) and ("properties" in node or "additionalProperties" in node or "required" in node):
             yield from self.table(value, node, key)
         elif isinstance(value, list) and "items" in node:
             found = 0
