@@ -378,9 +378,9 @@ def _in_lightning_module(path: str) -> bool:
 
 
 def _profiler_names() -> frozenset[str]:
-    from trainer_lint.model import PROFILERS
+    from trainer_lint.schema import choices
 
-    return frozenset(PROFILERS)
+    return choices("profiler")
 
 
 def _unknown(key: KeyPath, owner: str, name: str, known: list[str], where: str = "init_args") -> Diagnostic:

@@ -108,9 +108,9 @@ def _object(slot: str, key: KeyPath, value: Any, bad: frozenset[KeyPath]) -> Obj
 
 
 def _profiler_names() -> frozenset[str]:
-    from trainer_lint.model import PROFILERS
+    from trainer_lint.schema import choices
 
-    return frozenset(PROFILERS)
+    return choices("profiler")
 
 
 def project_findings(ctx: Context, code: str) -> list[Diagnostic]:
