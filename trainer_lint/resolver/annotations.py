@@ -16,27 +16,41 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
 class Type:
-    """A statically known parameter type."""
+    """A statically known parameter type.
 
-    kind: str
-    """``any`` (no annotation or ``Any``), ``unknown`` (an annotation trainer-lint cannot judge),
-    ``int``, ``float``, ``bool``, ``str``, ``none``, ``path``, ``literal`` (``values``),
+    ``kind``: ``any`` (no annotation or ``Any``), ``unknown`` (an annotation trainer-lint cannot
+    judge), ``int``, ``float``, ``bool``, ``str``, ``none``, ``path``, ``literal`` (``values``),
     ``union`` (``args``), ``list`` (``args[0]`` the item), ``tuple`` (``args``; ``variadic``),
     ``dict`` (``args`` key and value), ``enum`` (``values``: member names), ``dataclass``
-    (``ref``), ``class`` (``ref``: the base class), ``callable``, ``classtype`` (``type[X]``)."""
-    args: tuple[Type, ...] = ()
-    values: tuple[Any, ...] = ()
-    ref: Any = None
-    """For ``class``/``dataclass``/``enum``: the resolved class (a resolver object)."""
-    variadic: bool = False
-    name: str = ""
-    """How the annotation reads, for messages (``Optional[int]``, ``MyEnum``)."""
+    (``ref``), ``class`` (``ref``: the base class), ``callable``, ``classtype`` (``type[X]``).
+    ``ref`` is the resolved class for ``class``/``dataclass``/``enum``; ``name`` how the
+    annotation reads, for messages (``Optional[int]``, ``MyEnum``).
+    """
+
+    __slots__ = ("kind", "args", "values", "ref", "variadic", "name")
+
+    def __init__(
+        self, kind: str, args: tuple[Type, ...] = (), values: tuple[Any, ...] = (), ref: Any = None, variadic: bool = False, name: str = ""
+    ) -> None:
+        self.kind = kind
+        self.args = args
+        self.values = values
+        self.ref = ref
+        self.variadic = variadic
+        self.name = name
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.kind, self.args, self.values, id(self.ref), self.variadic, self.name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Type) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.args, self.name))
 
     def __repr__(self) -> str:
         return f"Type({self.name or self.kind})"
@@ -62,16 +76,17 @@ Resolve = Callable[[ast.expr], "Named | None"]
 """Looks up a ``Name``/``Attribute`` in the annotation's module."""
 
 
-@dataclass(frozen=True)
 class Named:
-    """What a name in an annotation refers to."""
+    """What a name in an annotation refers to: ``qualified`` (``typing.Optional``, ``builtins.int``,
+    ``pathlib.Path``, or the dotted path of a class), the resolved class when it is one (``ref``),
+    and for a class its ``kind``: ``enum``, ``dataclass`` or ``class``."""
 
-    qualified: str
-    """``typing.Optional``, ``builtins.int``, ``pathlib.Path``, or the dotted path of a class."""
-    ref: Any = None
-    """A resolved class (resolver object), when the name is one."""
-    kind: str = ""
-    """For a class: ``enum``, ``dataclass`` or ``class``."""
+    __slots__ = ("qualified", "ref", "kind")
+
+    def __init__(self, qualified: str, ref: Any = None, kind: str = "") -> None:
+        self.qualified = qualified
+        self.ref = ref
+        self.kind = kind
 
 
 def read(node: ast.expr | None, resolve: Resolve, depth: int = 0) -> Type:

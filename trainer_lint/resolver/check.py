@@ -17,8 +17,7 @@ The findings are diagnostics with the codes of the rules that report them (``TL5
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
@@ -52,24 +51,38 @@ MAX_OBJECTS = 500
 """At most this many objects per file are resolved (a hostile file cannot make a run slow)."""
 
 
-@dataclass
 class Obj:
-    """One object as written: where, under which key, and its class path and arguments."""
+    """One object as written: where (``key``), under which key (``slot``), its class path and
+    arguments. ``base`` is, for nested objects, the class the annotation names; ``implicit``, for
+    a table without ``class_path``, the class LightningCLI builds (the fixed class, or in subclass
+    mode the base class itself); ``paths`` where each argument is written when not under
+    ``init_args``."""
 
-    slot: str
-    key: KeyPath
-    class_path: str | None
-    init_args: dict[str, Any] | None
-    dict_kwargs: dict[str, Any] | None
-    is_table: bool
-    base: Any = None
-    """For nested objects: the class the annotation names."""
-    implicit: Any = None
-    """For a ``[model]``/``[data]`` table without ``class_path``: the class LightningCLI builds
-    (the fixed class, or in subclass mode the base class itself)."""
-    paths: dict[str, KeyPath] | None = None
-    """Where each argument is written, when not under ``init_args``."""
-    fixed: bool = False
+    __slots__ = ("slot", "key", "class_path", "init_args", "dict_kwargs", "is_table", "base", "implicit", "paths", "fixed")
+
+    def __init__(
+        self,
+        slot: str,
+        key: KeyPath,
+        class_path: str | None,
+        init_args: dict[str, Any] | None,
+        dict_kwargs: dict[str, Any] | None,
+        is_table: bool,
+        base: Any = None,
+        implicit: Any = None,
+        paths: dict[str, KeyPath] | None = None,
+        fixed: bool = False,
+    ) -> None:
+        self.slot = slot
+        self.key = key
+        self.class_path = class_path
+        self.init_args = init_args
+        self.dict_kwargs = dict_kwargs
+        self.is_table = is_table
+        self.base = base
+        self.implicit = implicit
+        self.paths = paths
+        self.fixed = fixed
 
     @property
     def class_key(self) -> KeyPath:
@@ -81,18 +94,30 @@ class Obj:
         return (*self.key, "init_args", name)
 
 
-def findings(data: dict[str, Any], project: Project) -> list[Diagnostic]:
-    """Every finding of the project-aware checks for one parsed config."""
-    return list(_Walk(data, project).run())
+def findings(data: dict[str, Any], project: Callable[[], Project], has_script: bool) -> list[Diagnostic]:
+    """Every finding of the project-aware checks for one parsed config. ``project`` is called only
+    when a class outside Lightning's snapshot (or the CLI script, ``has_script``) needs it: a config
+    that names only Lightning's classes reads no file and builds no project."""
+    return list(_Walk(data, project, has_script).run())
 
 
 class _Walk:
-    def __init__(self, data: dict[str, Any], project: Project) -> None:
+    def __init__(self, data: dict[str, Any], project: Callable[[], Project], has_script: bool) -> None:
         self.data = data
-        self.project = project
-        self.cli = project.cli()
+        self._project_fn = project
+        self._project: Project | None = None
+        self.has_script = has_script
         self.count = 0
-        self.reported: set[str] = set()
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            self._project = self._project_fn()
+        return self._project
+
+    @property
+    def cli(self) -> Any:
+        return self.project.cli() if self.has_script else None
 
     def run(self) -> Iterator[Diagnostic]:
         cli = self.cli
@@ -206,6 +231,8 @@ class _Walk:
             resolution = Resolution("resolved", cls)
         else:
             assert obj.class_path is not None
+            if _lightning(obj) and not (self.has_script and "." not in obj.class_path):
+                return  # one of Lightning's classes: the snapshot rules judge it (no project needed)
             resolution = self.project.resolve(obj.class_path, obj.slot, obj.base if obj.slot == "nested" else self.slot_base(obj.slot))
         yield from self.resolved(obj, resolution)
 
@@ -369,6 +396,15 @@ def _implicit(slot: str, key: KeyPath, value: dict[str, Any], cls: Any) -> Obj |
             args[name] = item
             paths[name] = (*key, name)
     return Obj(slot, key, None, args, dict_kwargs, True, base=cls, implicit=cls, paths=paths)
+
+
+def _lightning(obj: Obj) -> bool:
+    """Whether the object names a class of Lightning's snapshot (by path, or by name in its key)."""
+    from trainer_lint import classes
+
+    if obj.slot in ("nested", "optimizer", "lr_scheduler"):
+        return False
+    return classes.resolve(obj.class_path or "", obj.slot) is not None or _in_lightning_module(obj.class_path or "")
 
 
 def _in_lightning_module(path: str) -> bool:

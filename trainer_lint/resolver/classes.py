@@ -23,7 +23,6 @@ is compiled) is :class:`Unresolved`, with the reason in words.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from typing import Any
 
 from trainer_lint.resolver import annotations
@@ -38,32 +37,55 @@ MAX_DEPTH = 40
 """How many names, bases or forwarding calls a lookup follows before giving up (cycles, huge chains)."""
 
 
-@dataclass(frozen=True)
 class Unresolved:
-    """A name or class that cannot be read statically, and why (in words, for an INFO message)."""
+    """A name or class that cannot be read statically, and why (in words, for an INFO message);
+    ``missing`` when the module was read and provably does not define the name."""
 
-    reason: str
-    missing: bool = False
-    """True when the module was read and provably does not define the name."""
+    __slots__ = ("reason", "missing")
+
+    def __init__(self, reason: str, missing: bool = False) -> None:
+        self.reason = reason
+        self.missing = missing
+
+    def __repr__(self) -> str:
+        return f"Unresolved({self.reason!r}, missing={self.missing})"
 
 
-@dataclass(frozen=True)
 class ModuleRef:
-    name: str
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"ModuleRef({self.name})"
 
 
-@dataclass(frozen=True)
 class FunctionRef:
-    path: str
-    module: ModuleSource
-    node: ast.FunctionDef | ast.AsyncFunctionDef
+    __slots__ = ("path", "module", "node")
+
+    def __init__(self, path: str, module: ModuleSource, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.path = path
+        self.module = module
+        self.node = node
 
 
-@dataclass(frozen=True)
 class Terminal:
     """A class of the standard library or a builtin: never read, only classified."""
 
-    path: str
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"Terminal({self.path})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Terminal) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
 
     @property
     def name(self) -> str:
@@ -110,14 +132,19 @@ class Param:
         return f"Param({self.name}, required={self.required})"
 
 
-@dataclass
 class Signature:
-    """The keys a class takes in ``init_args``."""
+    """The keys a class takes in ``init_args``: ``params``, and ``open`` when ``**kwargs`` may take
+    keys that are not among them (``open_reason`` says why)."""
 
-    params: dict[str, Param] = field(default_factory=dict)
-    open: bool = False
-    """True when ``**kwargs`` may take keys that are not in :attr:`params`."""
-    open_reason: str = ""
+    __slots__ = ("params", "open", "open_reason")
+
+    def __init__(self, params: dict[str, Param] | None = None, open: bool = False, open_reason: str = "") -> None:  # noqa: A002
+        self.params: dict[str, Param] = params if params is not None else {}
+        self.open = open
+        self.open_reason = open_reason
+
+    def __repr__(self) -> str:
+        return f"Signature({list(self.params)}, open={self.open})"
 
 
 class LightningClass:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass, field
 from typing import Any
 
 from trainer_lint.resolver.classes import FunctionRef, LightningClass, PyClass, Resolver, Unresolved, as_class
@@ -40,39 +39,44 @@ CLI_PATHS = frozenset(
 """Where ``LightningCLI`` is imported from."""
 
 
-@dataclass
 class Slot:
-    """How LightningCLI reads one of ``[model]`` / ``[data]``."""
+    """How LightningCLI reads one of ``[model]`` / ``[data]``.
 
-    key: str
-    mode: str
-    """``subclass`` (a ``class_path`` names the class), ``fixed`` (the table holds the arguments of
-    one class) or ``unknown``."""
-    base: Any = None
-    """The class given to LightningCLI (a resolver class or :class:`Unresolved`); None: the
-    Lightning base (``LightningModule`` / ``LightningDataModule``)."""
-    written: str = ""
-    """The argument as written in the script (``MyModel``), for messages."""
+    ``mode``: ``subclass`` (a ``class_path`` names the class), ``fixed`` (the table holds the
+    arguments of one class) or ``unknown``. ``base``: the class given to LightningCLI (a resolver
+    class or :class:`Unresolved`); None: the Lightning base (``LightningModule`` /
+    ``LightningDataModule``). ``written``: the argument as written in the script, for messages.
+    """
+
+    __slots__ = ("key", "mode", "base", "written")
+
+    def __init__(self, key: str, mode: str, base: Any = None, written: str = "") -> None:
+        self.key = key
+        self.mode = mode
+        self.base = base
+        self.written = written
 
 
-@dataclass
 class CliScript:
-    """What the CLI script says about the configs it reads."""
+    """What the CLI script says about the configs it reads.
 
-    path: str
-    module: ModuleSource | None
-    problem: str | None = None
-    """Why the script could not be used (its forms are then unknown)."""
-    model: Slot = field(default_factory=lambda: Slot("model", "unknown"))
-    data: Slot = field(default_factory=lambda: Slot("data", "unknown"))
-    optimizers: bool | None = True
-    """Whether ``optimizer``/``lr_scheduler`` keys exist (``auto_configure_optimizers``)."""
-    values_from_elsewhere: str | None = None
-    """Why an argument missing from a config may still be supplied (linked arguments, default
-    config files); None when the config is all LightningCLI reads."""
-    linked: frozenset[str] = frozenset()
-    """Keys (``model.init_args.num_classes``) that ``link_arguments`` fills."""
-    line: int = 0
+    ``problem``: why the script could not be used (its forms are then unknown). ``optimizers``:
+    whether ``optimizer``/``lr_scheduler`` keys exist (``auto_configure_optimizers``).
+    ``values_from_elsewhere``: why an argument missing from a config may still be supplied
+    (linked arguments, default config files); None when the config is all LightningCLI reads.
+    ``linked``: keys (``model.init_args.num_classes``) that ``link_arguments`` fills.
+    """
+
+    def __init__(self, path: str, module: ModuleSource | None, problem: str | None = None, line: int = 0) -> None:
+        self.path = path
+        self.module = module
+        self.problem = problem
+        self.model = Slot("model", "unknown")
+        self.data = Slot("data", "unknown")
+        self.optimizers: bool | None = True
+        self.values_from_elsewhere: str | None = None
+        self.linked: frozenset[str] = frozenset()
+        self.line = line
 
     @property
     def known(self) -> bool:

@@ -20,21 +20,23 @@ from __future__ import annotations
 import ast
 import os
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 
-@dataclass(frozen=True)
 class Location:
-    """Where a module lives."""
+    """Where a module lives: ``name`` (dotted), ``path`` (the ``.py`` file, a package's
+    ``__init__.py``; None for a namespace package), ``package_dirs`` (for a package, the folders
+    its submodules are searched in), ``compiled`` (the extension file of a compiled module)."""
 
-    name: str
-    """The dotted module name."""
-    path: str | None
-    """The ``.py`` file (a package's ``__init__.py``), or None for a namespace package."""
-    package_dirs: tuple[str, ...] = ()
-    """For a package, the folders its submodules are searched in."""
-    compiled: str | None = None
-    """The extension file, when the module is compiled (``path`` is then None)."""
+    __slots__ = ("name", "path", "package_dirs", "compiled")
+
+    def __init__(self, name: str, path: str | None, package_dirs: tuple[str, ...] = (), compiled: str | None = None) -> None:
+        self.name = name
+        self.path = path
+        self.package_dirs = package_dirs
+        self.compiled = compiled
+
+    def __repr__(self) -> str:
+        return f"Location({self.name}, {self.path or self.compiled or self.package_dirs})"
 
     @property
     def is_package(self) -> bool:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from trainer_lint.options import Options
@@ -53,21 +52,29 @@ SLOT_BASES = {
 ``add_lr_scheduler_args`` in ``lightning/pytorch/cli.py``)."""
 
 
-@dataclass(frozen=True)
 class Resolution:
-    """What a ``class_path`` under a key resolves to."""
+    """What a ``class_path`` under a key resolves to.
 
-    status: str
-    """``resolved`` (``cls`` is set), ``unresolved`` (cannot be checked: ``reason``),
+    ``status``: ``resolved`` (``cls`` is set), ``unresolved`` (cannot be checked: ``reason``),
     ``missing`` (the module is read and provably has no such class), ``not-found`` (a bare name
     that names no class: an error when ``certain``), ``ambiguous`` (a bare name with several
-    classes: an error when ``certain``)."""
-    cls: Any = None
-    reason: str = ""
-    candidates: tuple[str, ...] = ()
-    certain: bool = False
-    via_name: bool = False
-    """Resolved from a bare class name."""
+    classes, ``candidates``: an error when ``certain``). ``via_name``: resolved from a bare name.
+    """
+
+    __slots__ = ("status", "cls", "reason", "candidates", "certain", "via_name")
+
+    def __init__(
+        self, status: str, cls: Any = None, reason: str = "", candidates: tuple[str, ...] = (), certain: bool = False, via_name: bool = False
+    ) -> None:
+        self.status = status
+        self.cls = cls
+        self.reason = reason
+        self.candidates = candidates
+        self.certain = certain
+        self.via_name = via_name
+
+    def __repr__(self) -> str:
+        return f"Resolution({self.status}, {self.cls!r}, {self.reason!r})"
 
     @property
     def resolved(self) -> bool:
@@ -291,13 +298,14 @@ def _label(base: Any, slot: str) -> str:
     }.get(slot, "the expected class")
 
 
-@dataclass
 class _Closure:
-    modules: dict[str, bool]
-    """Module name -> loaded for certain (unconditional imports all the way)."""
-    complete: bool
-    """Every module loaded is known: project modules read, the rest standard library or packages
-    that define no user-facing subclasses (:data:`NO_USER_SUBCLASSES`)."""
+    """``modules``: module name -> loaded for certain (unconditional imports all the way);
+    ``complete``: every module loaded is known (project modules read, the rest standard library
+    or packages that define no user-facing subclasses, :data:`NO_USER_SUBCLASSES`)."""
+
+    def __init__(self, modules: dict[str, bool], complete: bool) -> None:
+        self.modules = modules
+        self.complete = complete
 
     @classmethod
     def build(cls, project: Project) -> _Closure:

@@ -13,56 +13,77 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
 class Binding:
-    """One top-level statement that binds a name."""
+    """One top-level statement that binds a name.
 
-    kind: str
-    """``class``, ``function``, ``module`` (``import a.b as x``: ``target`` is ``a.b``), ``from``
-    (``from m import X``: ``target`` is ``m``, ``attr`` is ``X``), ``alias`` (``X = a.b.C``:
-    ``node`` is the expression) or ``value`` (any other assignment)."""
-    node: ast.AST | None = None
-    target: str | None = None
-    attr: str | None = None
-    certain: bool = True
-    """False inside ``if``/``try``/``with`` blocks."""
-    type_checking: bool = False
-    """True under ``if TYPE_CHECKING:`` (never bound at run time, but names annotations use)."""
+    ``kind`` is ``class``, ``function``, ``module`` (``import a.b as x``: ``target`` is ``a.b``),
+    ``from`` (``from m import X``: ``target`` is ``m``, ``attr`` is ``X``), ``alias`` (``X = a.b.C``:
+    ``node`` is the expression) or ``value`` (any other assignment). ``certain`` is False inside
+    ``if``/``try``/``with`` blocks; ``type_checking`` is True under ``if TYPE_CHECKING:`` (never
+    bound at run time, but names annotations use).
+
+    (Plain classes, not dataclasses, in this package: they are built on ``check``'s path, where a
+    dataclass costs about a millisecond each to define.)
+    """
+
+    __slots__ = ("kind", "node", "target", "attr", "certain", "type_checking")
+
+    def __init__(
+        self,
+        kind: str,
+        node: ast.AST | None = None,
+        target: str | None = None,
+        attr: str | None = None,
+        *,
+        certain: bool = True,
+        type_checking: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.node = node
+        self.target = target
+        self.attr = attr
+        self.certain = certain
+        self.type_checking = type_checking
+
+    def __repr__(self) -> str:
+        return f"Binding({self.kind}, {self.target!r}, {self.attr!r})"
 
 
-@dataclass(frozen=True)
 class Import:
-    """A module an ``import`` statement loads."""
+    """A module an ``import`` statement loads; ``certain`` when the statement is at module level,
+    outside ``if``/``try``/``with`` and functions (it runs whenever the module is loaded)."""
 
-    module: str
-    certain: bool
-    """At module level, outside ``if``/``try``/``with`` and functions: loaded whenever the module is."""
-    line: int = 0
+    __slots__ = ("module", "certain", "line")
+
+    def __init__(self, module: str, certain: bool, line: int = 0) -> None:
+        self.module = module
+        self.certain = certain
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"Import({self.module!r}, certain={self.certain})"
 
 
-@dataclass
 class ModuleSource:
-    """A parsed module."""
+    """A parsed module: ``error`` says why the file could not be read (``tree`` is then None);
+    ``stars`` are its ``from m import *`` statements; ``imports`` every module an import statement
+    anywhere in the file loads (also inside functions); ``dynamic_getattr`` is set when it defines
+    ``__getattr__`` (names it does not bind may still exist) and ``dynamic_imports`` when it calls
+    ``importlib.import_module``/``__import__`` (it may load modules no statement names)."""
 
-    name: str
-    path: str
-    is_package: bool
-    tree: ast.Module | None = None
-    error: str | None = None
-    """Why the file could not be read (``tree`` is then None)."""
-    bindings: dict[str, list[Binding]] = field(default_factory=dict)
-    stars: list[Import] = field(default_factory=list)
-    """``from m import *`` statements, by absolute module name."""
-    imports: list[Import] = field(default_factory=list)
-    """Every module an import statement anywhere in the file loads (also inside functions)."""
-    dynamic_getattr: bool = False
-    """The module defines ``__getattr__``: names it does not bind may still exist."""
-    dynamic_imports: bool = False
-    """The module calls ``importlib.import_module``/``__import__``: it may load modules no
-    statement names."""
+    def __init__(self, name: str, path: str, is_package: bool, tree: ast.Module | None = None, error: str | None = None) -> None:
+        self.name = name
+        self.path = path
+        self.is_package = is_package
+        self.tree = tree
+        self.error = error
+        self.bindings: dict[str, list[Binding]] = {}
+        self.stars: list[Import] = []
+        self.imports: list[Import] = []
+        self.dynamic_getattr = False
+        self.dynamic_imports = False
 
     def binding(self, name: str) -> Binding | None:
         """The one binding of ``name`` at run time, or None when it is unbound or bound more than once."""

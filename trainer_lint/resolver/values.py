@@ -18,7 +18,6 @@ string where the parameter takes no string, and says that LightningCLI would con
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from trainer_lint.resolver.annotations import Type
@@ -36,27 +35,34 @@ _YAML_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]
 _YAML_FLOAT = re.compile(r"[-+]?(\d[\d_]*)?\.?\d*([eE][-+]?\d+)?$")
 
 
-@dataclass(frozen=True)
 class Problem:
-    """A value that the parameter's type rejects."""
+    """A value that the parameter's type rejects: ``kind`` is ``type`` (wrong type), ``unknown`` (a
+    key a dataclass does not take) or ``missing`` (a field it needs); ``key`` is where, relative
+    to the value checked; ``typed_string`` marks a string where the type takes no string, which
+    jsonargparse would convert."""
 
-    kind: str
-    """``type`` (wrong type), ``unknown`` (a key a dataclass does not take), ``missing`` (a field it needs)."""
-    key: tuple[Any, ...]
-    """Where, relative to the value checked."""
-    message: str
-    typed_string: bool = False
-    """A string where the type takes no string, which jsonargparse would convert."""
+    __slots__ = ("kind", "key", "message", "typed_string")
+
+    def __init__(self, kind: str, key: tuple[Any, ...], message: str, typed_string: bool = False) -> None:
+        self.kind = kind
+        self.key = key
+        self.message = message
+        self.typed_string = typed_string
+
+    def __repr__(self) -> str:
+        return f"Problem({self.kind}, {self.key}, {self.message!r})"
 
 
-@dataclass(frozen=True)
 class Nested:
-    """A ``class_path`` object inside a value (an injected ``nn.Module``, an optimizer class)."""
+    """A ``class_path`` object inside a value (an injected ``nn.Module``, an optimizer class);
+    ``base`` is the class the annotation names (a resolver class), which it must subclass."""
 
-    key: tuple[Any, ...]
-    value: Any
-    base: Any
-    """The class the annotation names (a resolver class), which the object must subclass."""
+    __slots__ = ("key", "value", "base")
+
+    def __init__(self, key: tuple[Any, ...], value: Any, base: Any) -> None:
+        self.key = key
+        self.value = value
+        self.base = base
 
 
 def check(value: Any, kind: Type, label: str, owner: str = "") -> tuple[list[Problem], list[Nested]]:

@@ -149,7 +149,7 @@ class Context:
     def _class_findings(self) -> list[Diagnostic]:
         from trainer_lint.resolver.check import findings
 
-        return findings(self.data, self.project)
+        return findings(self.data, lambda: self.project, self.options.cli_script is not None)
 
     @property
     def trainer_properties(self) -> dict[str, Any]:
