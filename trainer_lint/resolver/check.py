@@ -25,20 +25,22 @@ from trainer_lint.resolver.classes import LightningClass, PyClass, Signature, Un
 from trainer_lint.resolver.project import Project, Resolution
 from trainer_lint.resolver.values import PATHLIKE, Nested, all_defaults, check
 
-UNKNOWN_CLASS = "TL500"
-WRONG_KIND = "TL501"
-UNKNOWN_ARG = "TL502"
-ARG_TYPE = "TL503"
-MISSING_ARG = "TL504"
-UNCHECKED = "TL520"
-SCRIPT_UNUSABLE = "TL521"
-FIXED_CLASS = "TL522"
-AMBIGUOUS = "TL523"
+from trainer_lint.resolver import (  # noqa: E402 - the codes live in the light package module
+    AMBIGUOUS,
+    ARG_TYPE,
+    FIXED_CLASS,
+    MISSING_ARG,
+    SCRIPT_UNUSABLE,
+    TRAINER_SLOTS,
+    UNCHECKED,
+    UNKNOWN_ARG,
+    UNKNOWN_CLASS,
+    WRONG_KIND,
+)
 
 OBJECT_KEYS = ("class_path", "init_args", "dict_kwargs")
 """The keys of a ``class_path`` table; LightningCLI rejects any other beside ``class_path``."""
 
-TRAINER_SLOTS = ("callbacks", "logger", "strategy", "profiler", "plugins", "accelerator")
 LIST_SLOTS = frozenset({"callbacks", "logger", "plugins"})
 STRING_OBJECT_SLOTS = frozenset({"callbacks", "logger", "plugins", "profiler"})
 """Trainer keys where LightningCLI turns a class name or path given as a string into an object: their

@@ -23,10 +23,11 @@ is compiled) is :class:`Unresolved`, with the reason in words.
 from __future__ import annotations
 
 import ast
+import os
 from typing import Any
 
-from trainer_lint.resolver import annotations
-from trainer_lint.resolver.annotations import ANY, NONE, Type
+from trainer_lint.resolver import hints
+from trainer_lint.resolver.hints import ANY, NONE, Type
 from trainer_lint.resolver.finder import Finder, Location, is_stdlib
 from trainer_lint.resolver.source import ModuleSource, read
 
@@ -164,7 +165,7 @@ class LightningClass:
         for name, data in self.info.params.items():
             kind = type_from_schema(data.get("type"))
             if "default" in data and data["default"] is None:
-                kind = annotations.union([kind, NONE])
+                kind = hints.union([kind, NONE])
             params[name] = Param(name, kind, bool(data.get("required")), self.name)
         return Signature(params, open=self.info.takes_kwargs, open_reason=f"`{self.name}` takes **kwargs" if self.info.takes_kwargs else "")
 
@@ -177,23 +178,23 @@ def type_from_schema(node: dict[str, Any] | None) -> Type:
     if not node:
         return ANY
     if "anyOf" in node:
-        return annotations.union([type_from_schema(arm) for arm in node["anyOf"]])
+        return hints.union([type_from_schema(arm) for arm in node["anyOf"]])
     kind = node.get("type")
     if "enum" in node:
         return Type("literal", values=tuple(node["enum"]), name=" | ".join(repr(v) for v in node["enum"]))
     if kind == "integer":
-        return annotations.INT
+        return hints.INT
     if kind == "number":
-        return annotations.FLOAT
+        return hints.FLOAT
     if kind == "string":
-        return annotations.STR
+        return hints.STR
     if kind == "boolean":
-        return annotations.BOOL
+        return hints.BOOL
     if kind == "array":
         item = type_from_schema(node.get("items"))
         return Type("list", (item,), name=f"list[{item.name}]")
     if kind == "object":
-        return Type("dict", (annotations.STR, ANY), name="dict")
+        return Type("dict", (hints.STR, ANY), name="dict")
     return ANY
 
 
@@ -274,9 +275,33 @@ class PyClass:
     def is_dataclass(self) -> bool:
         return any(d in ("dataclasses.dataclass", "pydantic.dataclasses.dataclass") for d in self.decorators())
 
+    def _maybe_enum(self, depth: int = 0) -> bool:
+        """False when no base can make this an enum, decided from the import statements alone:
+        every base is spelled from a package outside the project other than ``enum`` (``nn.Module``,
+        ``pl.LightningModule``), or is a project class that cannot be one either. Saves reading
+        large installed modules just to classify an annotation."""
+        if depth > MAX_DEPTH:
+            return True
+        for expr in self.node.bases:
+            if isinstance(expr, ast.Subscript):
+                expr = expr.value
+            spelled = qualified_name(self.module, expr)
+            if spelled is None:
+                return True
+            if spelled.startswith("enum."):
+                return True
+            if self.resolver.is_external(spelled):
+                continue
+            target = self.resolver.expr(self.module, expr)
+            if not isinstance(target, PyClass) or target._maybe_enum(depth + 1):
+                return True
+        return False
+
     def enum_members(self) -> tuple[str, ...] | None:
         """The member names of a plain ``enum.Enum`` subclass (jsonargparse takes enums by name);
         None for other classes and for enums trainer-lint does not judge (mixins, ``IntEnum``, flags)."""
+        if not self._maybe_enum():
+            return None
         bases = self.bases()
         if not any(isinstance(b, Terminal) and b.is_enum_like or isinstance(b, PyClass) and b.enum_members() is not None for b in bases):
             return None
@@ -293,10 +318,12 @@ class PyClass:
         return tuple(members)
 
     def kind_for_annotation(self) -> str:
-        if self.enum_members() is not None:
-            return "enum"
         if self.is_dataclass():
             return "dataclass"
+        if not self._maybe_enum():
+            return "class"
+        if self.enum_members() is not None:
+            return "enum"
         if any(isinstance(b, Terminal) and b.is_enum_like for b in self.bases()):
             return "unknown"
         return "class"
@@ -471,6 +498,31 @@ def _text(node: ast.AST) -> str:
         return ast.unparse(node)
     except Exception:  # noqa: BLE001 - only for messages
         return "?"
+
+
+def qualified_name(module: ModuleSource, node: ast.expr, depth: int = 0) -> str | None:
+    """The dotted name an expression spells through the module's own imports (``CLI`` after
+    ``from lightning.pytorch.cli import LightningCLI as CLI`` -> ``lightning.pytorch.cli.LightningCLI``),
+    without reading other modules."""
+    if depth > 10:
+        return None
+    if isinstance(node, ast.Name):
+        binding = module.annotation_binding(node.id)
+        if binding is None:
+            return f"builtins.{node.id}" if node.id in _BUILTIN_NAMES and not module.bindings.get(node.id) else None
+        if binding.kind == "from":
+            return f"{binding.target}.{binding.attr}"
+        if binding.kind == "module":
+            return binding.target
+        if binding.kind == "alias" and binding.node is not None:
+            return qualified_name(module, binding.node, depth + 1)  # type: ignore[arg-type]
+        if binding.kind in ("class", "function"):
+            return f"{module.name}.{node.id}"
+        return None
+    if isinstance(node, ast.Attribute):
+        base = qualified_name(module, node.value, depth + 1)
+        return f"{base}.{node.attr}" if base else None
+    return None
 
 
 def _binds_in(stmt: ast.stmt, name: str) -> bool:
@@ -749,8 +801,11 @@ def _call_target(
 class Resolver:
     """Names to classes across the modules under a :class:`~trainer_lint.resolver.finder.Finder`'s roots."""
 
-    def __init__(self, finder: Finder) -> None:
+    def __init__(self, finder: Finder, project_roots: tuple[str, ...] = ()) -> None:
         self.finder = finder
+        self.project_roots = tuple(os.path.join(os.path.normpath(r), "") for r in project_roots)
+        """Folders of the project's own code (source roots, the script's folder); the rest of the
+        finder's roots hold installed packages."""
         self._modules: dict[str, ModuleSource | Unresolved] = {}
         self._classes: dict[int, PyClass] = {}
         self._lookups: dict[str, Any] = {}
@@ -778,6 +833,21 @@ class Resolver:
         if source.error:
             return Unresolved(f"`{location.path}` {source.error}")
         return source
+
+    def is_external(self, dotted: str) -> bool:
+        """Whether ``dotted`` lives outside the project: the standard library, Lightning, or an
+        installed package (found on the import path, not under a source root)."""
+        top = dotted.partition(".")[0]
+        if top == "builtins" or is_stdlib(top) or top in LIGHTNING_PACKAGES:
+            return True
+        location = self.finder.find(top)
+        if location is None:
+            return False  # unknown: may be the project's, unread
+        places = (location.path,) if location.path else location.package_dirs
+        installed = ("site-packages", "dist-packages")  # a virtualenv inside the project is not its code
+        return bool(places) and not any(
+            p and p.startswith(self.project_roots) and not any(part in installed for part in p.split(os.sep)) for p in places
+        )
 
     # ------------------------------------------------------------------------ lookups
 
@@ -926,19 +996,19 @@ class Resolver:
         """The :class:`Type` of an annotation written in ``module``; classes are looked up lazily."""
         if node is None:
             return ANY
-        return annotations.read(node, lambda expr: self._named(module, expr))
+        return hints.read(node, lambda expr: self._named(module, expr))
 
     def lazy_annotation(self, module: ModuleSource, node: ast.expr | None) -> Any:
         return lambda: self.annotation(module, node)
 
-    def _named(self, module: ModuleSource, expr: ast.expr) -> annotations.Named | None:
+    def _named(self, module: ModuleSource, expr: ast.expr) -> hints.Named | None:
         target = self.expr(module, expr)
         if isinstance(target, Terminal):
-            return annotations.Named(target.path)
+            return hints.Named(target.path)
         if isinstance(target, PyClass):
-            return annotations.Named(target.path, target, target.kind_for_annotation())
+            return hints.Named(target.path, target, target.kind_for_annotation())
         if isinstance(target, LightningClass):
-            return annotations.Named(target.path, target, "class")
+            return hints.Named(target.path, target, "class")
         return None
 
 

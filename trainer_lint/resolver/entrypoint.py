@@ -24,7 +24,7 @@ import ast
 import os
 from typing import Any
 
-from trainer_lint.resolver.classes import FunctionRef, LightningClass, PyClass, Resolver, Unresolved, as_class
+from trainer_lint.resolver.classes import FunctionRef, LightningClass, PyClass, Resolver, Unresolved, as_class, qualified_name
 from trainer_lint.resolver.source import ModuleSource, read
 
 CLI_PATHS = frozenset(
@@ -132,31 +132,6 @@ def _is_cli_class(resolver: Resolver, cls: PyClass, depth: int) -> bool:
         if isinstance(target, PyClass) and _is_cli_class(resolver, target, depth + 1):
             return True
     return False
-
-
-def qualified_name(module: ModuleSource, node: ast.expr, depth: int = 0) -> str | None:
-    """The dotted name an expression spells through the module's imports (``CLI`` after
-    ``from lightning.pytorch.cli import LightningCLI as CLI`` -> ``lightning.pytorch.cli.LightningCLI``),
-    without reading other modules."""
-    if depth > 10:
-        return None
-    if isinstance(node, ast.Name):
-        binding = module.annotation_binding(node.id)
-        if binding is None:
-            return None
-        if binding.kind == "from":
-            return f"{binding.target}.{binding.attr}"
-        if binding.kind == "module":
-            return binding.target
-        if binding.kind == "alias" and binding.node is not None:
-            return qualified_name(module, binding.node, depth + 1)  # type: ignore[arg-type]
-        if binding.kind in ("class", "function"):
-            return f"{module.name}.{node.id}"
-        return None
-    if isinstance(node, ast.Attribute):
-        base = qualified_name(module, node.value, depth + 1)
-        return f"{base}.{node.attr}" if base else None
-    return None
 
 
 def _constant(node: ast.expr | None) -> Any:

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from typing import Any
 
 from trainer_lint.options import Options
 from trainer_lint.resolver.classes import LightningClass, PyClass, Resolver, Terminal, Unresolved, as_class, subclass_of
 from trainer_lint.resolver.finder import Finder, interpreter_path, is_stdlib
-from trainer_lint.resolver.source import read, read_bytes
+from trainer_lint.resolver.source import current, read_bytes
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 """Files or folders that mark a project root (when no settings file says where it is)."""
@@ -96,11 +97,34 @@ class Project:
         self.script_path = os.path.normpath(script) if script else None
         script_dir = (os.path.dirname(self.script_path),) if self.script_path else ()
         self.finder = Finder((*self.source_roots, *script_dir, *interpreter_path()))
-        self.resolver = Resolver(self.finder)
+        self.resolver = Resolver(self.finder, (*self.source_roots, *script_dir))
         self._cli: Any = None
         self._resolutions: dict[tuple[str, str, int], Resolution] = {}
         self._closure: Any = None
         self._names: dict[str, list[tuple[str, str]]] | None = None
+        self._walked: dict[str, float] = {}
+        """Folders listed for the bare-name scan, with their modification times."""
+
+    def stale(self) -> bool:
+        """Whether a file this project read, or a folder it listed, changed since (then a new
+        project is built; unchanged files stay parsed, cached by mtime and size)."""
+        for module in self.resolver._modules.values():
+            path = getattr(module, "path", "")
+            if path and not current(path):
+                return True
+        if self._cli is not None and self._cli.module is not None and not current(self._cli.path):
+            return True
+        for folder, mtime in self._walked.items():
+            try:
+                if os.stat(folder).st_mtime != mtime:
+                    return True
+            except OSError:
+                return True
+        if self._names is not None:
+            for _, path in self._modules_scanned:
+                if not _names_current(path):
+                    return True
+        return False
 
     # ----------------------------------------------------------------------- script
 
@@ -221,7 +245,8 @@ class Project:
         """Class name -> [(module, file)] for every class statement in the source roots."""
         if self._names is None:
             index: dict[str, list[tuple[str, str]]] = {}
-            for module_name, path in self.root_modules():
+            self._modules_scanned = self.root_modules()
+            for module_name, path in self._modules_scanned:
                 for found in _class_names(path):
                     index.setdefault(found, []).append((module_name, path))
             self._names = index
@@ -233,6 +258,10 @@ class Project:
         seen: set[str] = set()
         for root in self.source_roots:
             for folder, dirs, files in os.walk(root):
+                try:
+                    self._walked[folder] = os.stat(folder).st_mtime
+                except OSError:
+                    pass
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_FOLDERS and d.isidentifier()
                                  and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg")))
                 rel = os.path.relpath(folder, root)
@@ -365,7 +394,7 @@ def _import_chain(name: str) -> list[str]:
     return [c.rstrip("?") for c in chain] if not optional else [*chain[:-1], chain[-1].rstrip("?")]
 
 
-_CLASS_RE = re.compile(rb"^[ \t]*class[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_CLASS_RE = re.compile(rb"class[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _NAMES: dict[str, tuple[int, int, frozenset[str]]] = {}
 
 
@@ -379,9 +408,29 @@ def _class_names(path: str) -> frozenset[str]:
     if hit is not None and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size:
         return hit[2]
     data = read_bytes(path) or b""
-    names = frozenset(m.decode("ascii", "replace") for m in _CLASS_RE.findall(data))
+    found: set[str] = set()
+    at = data.find(b"class")
+    while at >= 0:  # bytes.find, then a match where a line starts with `class`: ~3x faster than a ^-anchored regex
+        line = data.rfind(b"\n", 0, at) + 1
+        if not data[line:at].strip(b" \t"):
+            match = _CLASS_RE.match(data, at)
+            if match:
+                found.add(match.group(1).decode("ascii", "replace"))
+        at = data.find(b"class", at + 5)
+    names = frozenset(found)
     _NAMES[path] = (stat.st_mtime_ns, stat.st_size, names)
     return names
+
+
+def _names_current(path: str) -> bool:
+    hit = _NAMES.get(path)
+    if hit is None:
+        return False
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size
 
 
 def _raw(path: str) -> bytes:
@@ -399,6 +448,13 @@ def project_root(options: Options, config_path: str | None) -> str:
     if options.root is not None:
         return os.path.normpath(os.path.abspath(options.root))
     start = os.path.dirname(os.path.abspath(config_path)) if config_path else os.getcwd()
+    return _nearest_root(start)
+
+
+@lru_cache(maxsize=1024)
+def _nearest_root(start: str) -> str:
+    """The nearest folder at or above ``start`` with a project marker (remembered per folder: a
+    tree of configs shares a few folders)."""
     folder = start
     while True:
         if any(os.path.exists(os.path.join(folder, marker)) for marker in PROJECT_MARKERS):
@@ -414,6 +470,8 @@ def project_for(options: Options, config_path: str | None) -> Project:
     root = project_root(options, config_path)
     key = (options, root)
     hit = _PROJECTS.get(key)
+    if hit is not None and hit.stale():
+        hit = None
     if hit is None:
         if len(_PROJECTS) > 64:
             _PROJECTS.clear()

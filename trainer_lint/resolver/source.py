@@ -81,9 +81,24 @@ class ModuleSource:
         self.error = error
         self.bindings: dict[str, list[Binding]] = {}
         self.stars: list[Import] = []
-        self.imports: list[Import] = []
         self.dynamic_getattr = False
-        self.dynamic_imports = False
+        self._imports: list[Import] | None = None
+        self._dynamic_imports = False
+
+    @property
+    def imports(self) -> list[Import]:
+        """Every module an import statement anywhere in the file loads (scanned on first use: only
+        the CLI script's import closure needs it)."""
+        if self._imports is None:
+            self._imports = []
+            if self.tree is not None:
+                _ImportScanner(self).visit(self.tree)
+        return self._imports
+
+    @property
+    def dynamic_imports(self) -> bool:
+        self.imports  # noqa: B018 - the scan sets it
+        return self._dynamic_imports
 
     def binding(self, name: str) -> Binding | None:
         """The one binding of ``name`` at run time, or None when it is unbound or bound more than once."""
@@ -133,6 +148,18 @@ def read(path: str, name: str, is_package: bool) -> ModuleSource:
     return source
 
 
+def current(path: str) -> bool:
+    """Whether the cached parse of ``path`` still matches the file (same mtime and size)."""
+    hit = _CACHE.get(path)
+    if hit is None:
+        return False
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size
+
+
 def read_bytes(path: str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
@@ -153,7 +180,6 @@ def _parse(path: str, name: str, is_package: bool) -> ModuleSource:
         return ModuleSource(name, path, is_package, error="is too deeply nested to read")
     module = ModuleSource(name, path, is_package, tree=tree)
     _Collector(module).statements(tree.body, certain=True, type_checking=False)
-    _ImportScanner(module).visit(tree)
     return module
 
 
@@ -284,7 +310,7 @@ class _ImportScanner(ast.NodeVisitor):
 
     def _add(self, name: str | None, line: int) -> None:
         if name and not self.type_checking:
-            self.module.imports.append(Import(name, self.depth == 0, line))
+            self.module._imports.append(Import(name, self.depth == 0, line))  # type: ignore[union-attr]
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -303,5 +329,5 @@ class _ImportScanner(ast.NodeVisitor):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
         if name in ("import_module", "__import__", "load_module", "exec_module", "run_module", "run_path"):
-            self.module.dynamic_imports = True
+            self.module._dynamic_imports = True
         self.generic_visit(node)

@@ -1,4 +1,4 @@
-"""Whether a TOML value fits a parameter's :class:`~trainer_lint.resolver.annotations.Type`, as
+"""Whether a TOML value fits a parameter's :class:`~trainer_lint.resolver.hints.Type`, as
 jsonargparse (LightningCLI's parser) judges it, with one deliberate difference.
 
 Measured against jsonargparse 4.x through ``LightningCLI(..., run=False)`` (see
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from trainer_lint.resolver.annotations import Type
+from trainer_lint.resolver.hints import Type
 
 NULL_SPELLINGS = frozenset({"null", "Null", "NULL", "~"})
 """Strings jsonargparse reads as ``None`` (YAML's null)."""

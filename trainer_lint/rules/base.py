@@ -147,9 +147,14 @@ class Context:
         return self.cached("class_findings", self._class_findings)
 
     def _class_findings(self) -> list[Diagnostic]:
+        from trainer_lint.resolver import needs_project
+
+        has_script = self.options.cli_script is not None
+        if not needs_project(self.data, has_script):
+            return []  # only Lightning's classes: the snapshot rules judge them; nothing is read
         from trainer_lint.resolver.check import findings
 
-        return findings(self.data, lambda: self.project, self.options.cli_script is not None)
+        return findings(self.data, lambda: self.project, has_script)
 
     @property
     def trainer_properties(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from trainer_lint.diagnostic import Diagnostic, Severity
-from trainer_lint.resolver import check as codes
+from trainer_lint import resolver as codes
 from trainer_lint.rules.base import Context, Rule
 from trainer_lint.rules.objects.collect import OBJECT_KEYS, project_findings
 
