@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
+from typing import Any
 
 
 class Binding:
@@ -131,33 +132,54 @@ class ModuleSource:
         return ".".join([*base, module] if module else base) or None
 
 
-_CACHE: dict[str, tuple[int, int, str, ModuleSource]] = {}
+class FileCache:
+    """Values computed from files, each kept while its file's modification time and size stay the
+    same (a language server re-lints without re-reading unchanged files)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Any, tuple[int, int, Any]] = {}
+
+    def get(self, path: str, key: Any = None) -> tuple[os.stat_result | None, Any]:
+        """(the file's stat, the cached value or None when absent or stale); stat None: unreadable."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None, None
+        hit = self._entries.get((path, key))
+        if hit is not None and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size:
+            return stat, hit[2]
+        return stat, None
+
+    def put(self, path: str, stat: os.stat_result, value: Any, key: Any = None) -> None:
+        self._entries[(path, key)] = (stat.st_mtime_ns, stat.st_size, value)
+
+    def current(self, path: str, key: Any = None) -> bool:
+        """Whether the value cached for ``path`` still matches the file."""
+        if (path, key) not in self._entries:
+            return False
+        return self.get(path, key)[1] is not None
+
+
+_PARSED = FileCache()
 
 
 def read(path: str, name: str, is_package: bool) -> ModuleSource:
     """The module at ``path`` named ``name``, parsed once while its mtime and size stay the same."""
-    try:
-        stat = os.stat(path)
-    except OSError as error:
-        return ModuleSource(name, path, is_package, error=error.strerror or str(error))
-    hit = _CACHE.get(path)
-    if hit is not None and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size and hit[2] == name:
-        return hit[3]
+    stat, hit = _PARSED.get(path, name)
+    if stat is None:
+        return ModuleSource(name, path, is_package, error="cannot be read")
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
     source = _parse(path, name, is_package)
-    _CACHE[path] = (stat.st_mtime_ns, stat.st_size, name, source)
+    _PARSED.put(path, stat, source, name)
     return source
 
 
-def current(path: str) -> bool:
-    """Whether the cached parse of ``path`` still matches the file (same mtime and size)."""
-    hit = _CACHE.get(path)
-    if hit is None:
-        return False
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return False
-    return hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size
+def current(path: str, name: str | None = None) -> bool:
+    """Whether the cached parse of ``path`` (as module ``name``) still matches the file."""
+    if name is not None:
+        return _PARSED.current(path, name)
+    return any(_PARSED.current(p, k) for p, k in list(_PARSED._entries) if p == path)
 
 
 def read_bytes(path: str) -> bytes | None:
