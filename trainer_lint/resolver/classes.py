@@ -243,19 +243,22 @@ class PyClass:
     def mro(self) -> list[Any] | Unresolved:
         """The method resolution order (C3), or why it cannot be known."""
         if self._mro is None:
+            self._mro = Unresolved(f"the bases of `{self.name}` refer back to it")  # guards cycles
             self._mro = _mro(self, 0)
         return self._mro
 
-    def subclass_of(self, test: Any, depth: int = 0) -> bool | None:
+    def subclass_of(self, test: Any, depth: int = 0, seen: set[int] | None = None) -> bool | None:
         """True when a base (transitively) passes ``test``, False when provably none does, None
         when some base cannot be resolved."""
         if test(self):
             return True
-        if depth > MAX_DEPTH:
+        seen = set() if seen is None else seen
+        if depth > MAX_DEPTH or id(self) in seen:
             return None
+        seen.add(id(self))
         unknown = False
         for base in self.bases():
-            result = subclass_of(base, test, depth + 1)
+            result = subclass_of(base, test, depth + 1, seen)
             if result:
                 return True
             unknown = unknown or result is None
@@ -275,7 +278,7 @@ class PyClass:
     def is_dataclass(self) -> bool:
         return any(d in ("dataclasses.dataclass", "pydantic.dataclasses.dataclass") for d in self.decorators())
 
-    def _maybe_enum(self, depth: int = 0) -> bool:
+    def _maybe_enum(self, depth: int = 0) -> bool:  # noqa: C901
         """False when no base can make this an enum, decided from the import statements alone:
         every base is spelled from a package outside the project other than ``enum`` (``nn.Module``,
         ``pl.LightningModule``), or is a project class that cannot be one either. Saves reading
@@ -464,9 +467,9 @@ def signature_of(cls: Any) -> Signature | Unresolved:
     return Unresolved(f"`{getattr(cls, 'path', cls)}` is not read by trainer-lint")
 
 
-def subclass_of(cls: Any, test: Any, depth: int = 0) -> bool | None:
+def subclass_of(cls: Any, test: Any, depth: int = 0, seen: set[int] | None = None) -> bool | None:
     if isinstance(cls, PyClass):
-        return cls.subclass_of(test, depth)
+        return cls.subclass_of(test, depth, seen)
     if isinstance(cls, (LightningClass, Terminal)):
         return bool(test(cls))
     return None
