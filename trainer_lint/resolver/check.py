@@ -228,7 +228,7 @@ class _Walk:
         if obj.implicit is not None:
             cls = obj.implicit
             if isinstance(cls, Unresolved):
-                yield self.unchecked(obj, cls.reason, written=True)
+                yield self.unchecked(obj, cls.reason)
                 return
             resolution = Resolution("resolved", cls)
         else:
@@ -249,7 +249,10 @@ class _Walk:
     def resolved(self, obj: Obj, resolution: Resolution) -> Iterator[Diagnostic]:
         status = resolution.status
         if status == "missing":
-            yield Diagnostic(UNKNOWN_CLASS, Severity.ERROR, obj.class_key, f"{resolution.reason}: `{obj.class_path}` cannot be imported")
+            module, _, name = (obj.class_path or "").rpartition(".")
+            close = _close_class(self.project, module, name)
+            hint = f"; did you mean `{module}.{close}`?" if close else ""
+            yield Diagnostic(UNKNOWN_CLASS, Severity.ERROR, obj.class_key, f"{resolution.reason}: `{obj.class_path}` cannot be imported{hint}")
             return
         if status == "not-found":
             if obj.slot == "nested":
@@ -353,7 +356,7 @@ class _Walk:
     def _values_elsewhere(self) -> bool:
         return self.cli is not None and self.cli.known and self.cli.values_from_elsewhere is not None
 
-    def unchecked(self, obj: Obj, reason: str, *, bare: bool = False, written: bool = False, hint: str = "") -> Diagnostic:
+    def unchecked(self, obj: Obj, reason: str, *, bare: bool = False, hint: str = "") -> Diagnostic:
         what = f"`{obj.class_path}`" if obj.class_path else f"the class of `[{obj.slot}]`"
         if bare:
             how = "write its full import path, or give `--cli-script` so the name resolves as LightningCLI resolves it"
@@ -433,6 +436,19 @@ def _unknown(key: KeyPath, owner: str, name: str, known: list[str], where: str =
         message += f"; did you mean `{close[0]}`?"
         fix = Fix(f"Rename `{name}` to `{close[0]}`", (Edit(key, "key", close[0]),), safe=False)
     return Diagnostic(UNKNOWN_ARG, Severity.ERROR, key, message, fix=fix, anchor="key")
+
+
+def _close_class(project: Project, module_name: str, name: str) -> str | None:
+    """The class of ``module_name`` whose name is closest to ``name`` (a typo in a project path)."""
+    from trainer_lint.resolver.classes import Unresolved as _Unresolved
+    from trainer_lint.rules.base import closest
+
+    module = project.resolver.module(module_name)
+    if isinstance(module, _Unresolved):
+        return None
+    names = tuple(n for n, found in module.bindings.items() if any(b.kind in ("class", "from", "alias") for b in found))
+    close = closest(name, names, 0.7)
+    return close[0] if close else None
 
 
 def _suggestion(obj: Obj, project: Project) -> str:
