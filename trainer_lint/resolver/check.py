@@ -110,6 +110,7 @@ class _Walk:
         self._project: Project | None = None
         self.has_script = has_script
         self.count = 0
+        self.unchecked_seen: set[str] = set()
 
     @property
     def project(self) -> Project:
@@ -228,7 +229,7 @@ class _Walk:
         if obj.implicit is not None:
             cls = obj.implicit
             if isinstance(cls, Unresolved):
-                yield self.unchecked(obj, cls.reason)
+                yield from self.unchecked(obj, cls.reason)
                 return
             resolution = Resolution("resolved", cls)
         else:
@@ -267,21 +268,21 @@ class _Walk:
                     f"(LightningCLI resolves bare names among those){_suggestion(obj, self.project)}",
                 )
             else:
-                yield self.unchecked(obj, f"no class named `{obj.class_path}` was found in the source roots", bare=True, hint=_suggestion(obj, self.project))
+                yield from self.unchecked(obj, f"no class named `{obj.class_path}` was found in the source roots", bare=True, hint=_suggestion(obj, self.project))
             return
         if status == "ambiguous":
             listed = ", ".join(f"`{c}`" for c in resolution.candidates)
             if resolution.certain:
                 yield Diagnostic(AMBIGUOUS, Severity.ERROR, obj.class_key, f"`{obj.class_path}` names more than one class that LightningCLI sees ({listed}); LightningCLI raises: write the full import path")
             else:
-                yield self.unchecked(obj, f"`{obj.class_path}` may name any of {listed}", bare=True)
+                yield from self.unchecked(obj, f"`{obj.class_path}` may name any of {listed}", bare=True)
             return
         if status == "unresolved":
             if obj.slot == "nested" and "." not in (obj.class_path or ""):
                 return
             if _in_lightning_module(obj.class_path or ""):
                 return  # a typo in one of Lightning's modules: TL500 says so
-            yield self.unchecked(obj, resolution.reason)
+            yield from self.unchecked(obj, resolution.reason)
             return
         cls = resolution.cls
         if isinstance(cls, LightningClass) and obj.implicit is None:
@@ -300,7 +301,7 @@ class _Walk:
                 return
         signature = cls.signature()
         if isinstance(signature, Unresolved):
-            yield self.unchecked(obj, signature.reason)
+            yield from self.unchecked(obj, signature.reason)
             return
         skipped = SKIPPED_PARAMS.get(obj.slot, frozenset())
         params = {n: p for n, p in signature.params.items() if n not in skipped}
@@ -356,7 +357,15 @@ class _Walk:
     def _values_elsewhere(self) -> bool:
         return self.cli is not None and self.cli.known and self.cli.values_from_elsewhere is not None
 
-    def unchecked(self, obj: Obj, reason: str, *, bare: bool = False, hint: str = "") -> Diagnostic:
+    def unchecked(self, obj: Obj, reason: str, *, bare: bool = False, hint: str = "") -> Iterator[Diagnostic]:
+        """One INFO per class and file: the first place it is named says it was not checked."""
+        what = obj.class_path or f"[{obj.slot}]"
+        if what in self.unchecked_seen:
+            return
+        self.unchecked_seen.add(what)
+        yield self._unchecked(obj, reason, bare=bare, hint=hint)
+
+    def _unchecked(self, obj: Obj, reason: str, *, bare: bool = False, hint: str = "") -> Diagnostic:
         what = f"`{obj.class_path}`" if obj.class_path else f"the class of `[{obj.slot}]`"
         if bare:
             how = "write its full import path, or give `--cli-script` so the name resolves as LightningCLI resolves it"
