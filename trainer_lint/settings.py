@@ -26,6 +26,10 @@ none is named), as ruff does. ``--config FILE`` names the file instead; ``--isol
 every settings file. Globs in ``exclude`` and ``per-file-ignores`` are relative to the folder of
 that ``pyproject.toml``; a glob without ``/`` matches a file or folder name anywhere. Paths in
 ``source-roots`` and ``cli-script`` are relative to it too; the flags' paths to the current folder.
+A source root that is not a folder or a CLI script that is not a file is a usage error (exit 2).
+Without ``source-roots``, the roots are the project root (the settings file's folder, else the
+nearest folder above a config with a ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``)
+and its ``src/`` when present; see :mod:`trainer_lint.resolver.project`.
 
 Precedence, lowest first: trainer-lint's defaults, then the settings file, then the command line.
 Each command-line flag replaces its setting (``--select``, ``--ignore``, ``--exclude``,
@@ -385,6 +389,7 @@ def _options(settings: Settings, overrides: Overrides, cwd: Path) -> Options:
         cli_script = absolute(settings.root, settings.cli_script)
     else:
         cli_script = None
+    _check_paths(settings, overrides, source_roots, cli_script)
     if overrides.lightning_version is not None:
         version, origin = overrides.lightning_version.strip(), "--lightning-version"
     elif settings.lightning_version is not None:
@@ -401,6 +406,17 @@ def _options(settings: Settings, overrides: Overrides, cwd: Path) -> Options:
         per_file_target=tuple((_rebase(glob, settings.root, cwd), target) for glob, target in settings.per_file_target),
         launcher=absolute(cwd, overrides.launcher) if overrides.launcher is not None else None,
     )
+
+
+def _check_paths(settings: Settings, overrides: Overrides, source_roots: tuple[str, ...] | None, cli_script: str | None) -> None:
+    """A source root that is not a folder, or a CLI script that is not a file, is a usage error."""
+    where = "--source-root" if overrides.source_roots is not None else f"source-roots in {settings.path}"
+    for root in source_roots or ():
+        if not os.path.isdir(root):
+            raise SettingsError(f"{where}: {root} is not a folder")
+    if cli_script is not None and not os.path.isfile(cli_script):
+        where = "--cli-script" if overrides.cli_script is not None else f"cli-script in {settings.path}"
+        raise SettingsError(f"{where}: {cli_script} is not a file")
 
 
 def _first(*values: Any) -> Any:

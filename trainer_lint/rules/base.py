@@ -166,6 +166,40 @@ class Context:
         return _defaults(self.schema).get(name)
 
     @property
+    def project(self) -> Any:
+        """The project this file belongs to (:class:`trainer_lint.resolver.project.Project`): its
+        source roots, CLI script and class resolver, shared by every file of the run under the
+        same root. Computed on first use, so files that never ask pay nothing."""
+        return self.cached("project", self._project)
+
+    def _project(self) -> Any:
+        from trainer_lint.resolver.project import project_for
+
+        return project_for(self.options, self.path)
+
+    def resolve(self, class_path: str, slot: str) -> Any:
+        """What ``class_path`` written under ``slot`` (``model``, ``data``, ``callbacks``, ...)
+        names: a :class:`trainer_lint.resolver.project.Resolution` (a Lightning class from the
+        snapshot, a class read from the project's source, or why it cannot be checked)."""
+        return self.project.resolve(class_path, slot)
+
+    @property
+    def class_findings(self) -> list[Diagnostic]:
+        """What the project's source says about the config's objects (user classes, LightningCLI
+        forms), computed once per file for the rules of :mod:`trainer_lint.rules.project` and TL50x."""
+        return self.cached("class_findings", self._class_findings)
+
+    def _class_findings(self) -> list[Diagnostic]:
+        from trainer_lint.resolver import needs_project
+
+        has_script = self.options.cli_script is not None
+        if not needs_project(self.data, has_script):
+            return []  # only Lightning's classes: the snapshot rules judge them; nothing is read
+        from trainer_lint.resolver.check import findings
+
+        return findings(self.data, lambda: self.project, has_script)
+
+    @property
     def trainer_properties(self) -> dict[str, Any]:
         """The schema's ``properties`` of the trainer table."""
         return self.schema["definitions"]["BaseTrainerConfig"]["properties"]  # type: ignore[no-any-return]

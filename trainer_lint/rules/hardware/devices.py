@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 
 from trainer_lint.diagnostic import Diagnostic, Severity
@@ -15,6 +17,7 @@ from trainer_lint.rules.hardware.connector import (
     NO_DEVICES,
     TPU_DEVICES,
     facts,
+    say_devices,
 )
 
 
@@ -50,10 +53,13 @@ class _DevicesRule(Rule):
             return
         cpu = f.per_accelerator["cpu"].problem
         if cpu is not None and cpu.code == self.code:
+            # a GPU-style `devices` under "auto" is a GPU config first: lead with the accelerator
+            cpu_fix = re.search(r"use (`devices = [^`]*`)", cpu.message)
             yield self.report(
                 DEVICES_KEY,
-                f'{cpu.message}. `accelerator = "auto"` picks the CPU on a machine without a GPU, where this raises; '
-                'set `accelerator = "gpu"` if the config is meant for GPUs',
+                f'{say_devices(f.devices)} is written for GPUs: set `accelerator = "gpu"`. With `accelerator = "auto"` a machine '
+                "without a GPU picks the CPU, which raises: the CPU accelerator takes a count of processes"
+                + (f" ({cpu_fix.group(1)} to run on the CPU)" if cpu_fix else ""),
                 severity=Severity.WARNING,
             )
 
