@@ -115,7 +115,7 @@ class TpuNeedsXlaStrategy(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.accelerator != "tpu" or f.strategy in (None, "auto") or is_xla(ctx, f.strategy) or is_fsdp(ctx, f.strategy):
+        if f.accelerator != "tpu" or f.strategy in (None, "auto") or is_xla(ctx.lightning, f.strategy) or is_fsdp(ctx.lightning, f.strategy):
             return
         yield self.report(
             STRATEGY_KEY,

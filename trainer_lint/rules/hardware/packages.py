@@ -55,7 +55,7 @@ class OptionalPackage(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if is_deepspeed(ctx, f.strategy):
+        if is_deepspeed(ctx.lightning, f.strategy):
             yield self.report(STRATEGY_KEY, f"{say_strategy(ctx)} needs the `deepspeed` package (`pip install deepspeed`)")
         if f.strategy in ("xla", "xla_debug"):  # single_xla / single_tpu raise anyway (TL314)
             yield self.report(STRATEGY_KEY, f"{say_strategy(ctx)} needs the `torch_xla` package")

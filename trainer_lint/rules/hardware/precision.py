@@ -66,8 +66,9 @@ class DiscouragedPrecision(Rule):
 
 class Fp16MixedOnCpu(Rule):
     """## What it does
-    Flags `precision = "16-mixed"` (or `16`) with `accelerator = "cpu"`. The CPU has no fp16
-    AMP; Lightning warns and trains with `"bf16-mixed"` instead.
+    Flags `precision = "16-mixed"` (or `16`) with `accelerator = "cpu"`, or with `"auto"` on a
+    target without a GPU. The CPU has no fp16 AMP; Lightning warns and trains with `"bf16-mixed"`
+    instead.
 
     ## Why is this bad?
     The run does not use the precision the config names, and bf16 numerics differ from fp16.
@@ -100,9 +101,9 @@ class Fp16MixedOnCpu(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.precision != "16-mixed" or f.accelerator != "cpu":
+        if f.precision != "16-mixed" or f.runs_on != "cpu":
             return
-        if is_fsdp(ctx, f.strategy) or is_deepspeed(ctx, f.strategy) or is_xla(ctx, f.strategy):
+        if is_fsdp(ctx.lightning, f.strategy) or is_deepspeed(ctx.lightning, f.strategy) or is_xla(ctx.lightning, f.strategy):
             return  # those strategies build their own precision plugin (or raise first)
         fix = Fix('Replace with "bf16-mixed"', (Edit(PRECISION_KEY, "value", '"bf16-mixed"'),), safe=True)
         yield self.report(
@@ -166,10 +167,10 @@ class PrecisionUnsupportedByStrategy(Rule):
             return
         written = f"`precision = {show(ctx.trainer['precision'])}`"
         release = ctx.lightning
-        if is_fsdp(ctx, f.strategy) and release.before(FSDP_CHECK_SINCE):
+        if is_fsdp(ctx.lightning, f.strategy) and release.before(FSDP_CHECK_SINCE):
             return
-        if is_fsdp(ctx, f.strategy) or is_deepspeed(ctx, f.strategy):
-            name = "FSDP" if is_fsdp(ctx, f.strategy) else "DeepSpeed"
+        if is_fsdp(ctx.lightning, f.strategy) or is_deepspeed(ctx.lightning, f.strategy):
+            name = "FSDP" if is_fsdp(ctx.lightning, f.strategy) else "DeepSpeed"
             takes = release.plugin_precisions(name)
             if takes is not None and f.precision not in takes:
                 yield self.report(
