@@ -141,6 +141,10 @@ class ClassIndex:
         self._resolved[key] = found
         return found
 
+    def named(self, name: str) -> tuple[str, ...]:
+        """The canonical paths of the classes called ``name`` (LightningCLI resolves bare names)."""
+        return tuple(self._by_name.get(name, ()))
+
     def in_known_module(self, path: str) -> bool:
         """Whether ``path`` points into a Lightning module the snapshot covers (so a miss is a typo)."""
         module = normalize(path).rsplit(".", 1)[0]
@@ -194,6 +198,11 @@ def info(canonical: str) -> ClassInfo:
 def resolve(path: str, slot: str | None = None) -> ClassInfo | None:
     """:meth:`ClassIndex.resolve` of the newest release (rules ask ``ctx.lightning.classes``)."""
     return newest().resolve(path, slot)
+
+
+def named(name: str) -> tuple[str, ...]:
+    """:meth:`ClassIndex.named` of the newest release."""
+    return newest().named(name)
 
 
 def in_known_module(path: str) -> bool:
