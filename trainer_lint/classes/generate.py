@@ -265,6 +265,21 @@ def _signature(cls: type) -> inspect.Signature:
         return inspect.signature(cls.__init__)
 
 
+def describe_parameter(p: inspect.Parameter) -> dict[str, Any]:
+    """One ``__init__`` parameter: its TOML type (:func:`toml_type`, the one annotation
+    translation) and its default (or ``required``). Used for classes and for the Trainer."""
+    entry: dict[str, Any] = {}
+    described = toml_type(p.annotation)
+    if described is not None:
+        entry["type"] = described
+    if p.default is p.empty:
+        entry["required"] = True
+    else:
+        ok, value = _default(p.default)
+        entry["default" if ok else "default_repr"] = value
+    return entry
+
+
 def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
     from lightning.pytorch.callbacks import Callback
 
@@ -278,15 +293,7 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
             continue
         if p.kind is p.VAR_POSITIONAL:
             continue
-        entry: dict[str, Any] = {}
-        described = toml_type(p.annotation)
-        if described is not None:
-            entry["type"] = described
-        if p.default is p.empty:
-            entry["required"] = True
-        else:
-            ok, value = _default(p.default)
-            entry["default" if ok else "default_repr"] = value
+        entry = describe_parameter(p)
         if p.name in docs:
             entry["doc"] = docs[p.name]
         params[p.name] = entry

@@ -52,26 +52,14 @@ def annotation_text(annotation: Any) -> str:
 def trainer_parameters() -> dict[str, Any]:
     from lightning.pytorch import Trainer
 
-    from trainer_lint.classes.generate import _default, toml_type
+    from trainer_lint.classes.generate import _signature, describe_parameter
 
-    try:
-        signature = inspect.signature(Trainer.__init__, eval_str=True)
-    except Exception:  # noqa: BLE001 - an annotation that cannot be evaluated: keep the raw ones
-        signature = inspect.signature(Trainer.__init__)
     out: dict[str, Any] = {}
-    for parameter in list(signature.parameters.values())[1:]:
+    for parameter in list(_signature(Trainer).parameters.values())[1:]:
         if parameter.kind not in KINDS:
             continue
-        entry: dict[str, Any] = {"kind": KINDS[parameter.kind], "annotation": annotation_text(parameter.annotation)}
-        described = toml_type(parameter.annotation)
-        if described is not None:
-            entry["type"] = described
-        if parameter.default is parameter.empty:
-            entry["required"] = True
-        else:
-            ok, value = _default(parameter.default)
-            entry["default" if ok else "default_repr"] = value
-        out[parameter.name] = entry
+        entry = {"kind": KINDS[parameter.kind], "annotation": annotation_text(parameter.annotation)}
+        out[parameter.name] = {**entry, **describe_parameter(parameter)}
     return out
 
 
