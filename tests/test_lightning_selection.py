@@ -75,6 +75,13 @@ def test_project_file_beats_installed(tmp_path):
     assert choice.origin.startswith("lightning==2.4.0 in ") and choice.origin.endswith("requirements.txt")
 
 
+def test_pin_of_a_minor_is_its_first_release(tmp_path):
+    cfg = _project(tmp_path, {"requirements.txt": "lightning==2.5\n"})
+    assert choose(Options(), str(cfg)).release.version == "2.5.0"  # PEP 440: ==2.5 is 2.5.0
+    flag = Options(lightning_version="2.5", lightning_version_origin="--lightning-version")
+    assert choose(flag, str(cfg)).release.version == "2.5.6"  # the flag's X.Y is that minor's newest
+
+
 def test_nearest_project_file_wins(tmp_path):
     cfg = _project(tmp_path, {
         "requirements.txt": "lightning==2.6.6\n",

@@ -120,7 +120,7 @@ def check(
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix/--diff, also apply fixes that may change meaning (did-you-mean keys and values).")] = False,
     source_root: Annotated[Optional[list[str]], typer.Option("--source-root", help="A folder searched for the modules a class_path names (repeatable; default: the project root and its src/).")] = None,
     cli_script: Annotated[Optional[str], typer.Option("--cli-script", help="The Python file holding the LightningCLI(...) call that reads these configs.")] = None,
-    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Check against this Lightning release (X.Y or X.Y.Z; default: the project's, else the newest known).")] = None,
+    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Check against this Lightning release (X.Y or X.Y.Z; default: the project's requirement, else the installed one, else the newest known).")] = None,
     target: Annotated[Optional[str], typer.Option("--target", help="The machine the configs are meant for: cpu, mps, gpu:<N>x<GPU>[,nodes=N] or local.")] = None,
     launcher: Annotated[Optional[str], typer.Option("--launcher", help="A launch script (sbatch job, torchrun/srun line) the configs run under.")] = None,
 ) -> None:

@@ -148,9 +148,9 @@ def for_requirement(spec: Specifier, name: str, origin: str) -> Choice | None:
     if not spec.clauses:
         return None
     pinned = spec.pinned
-    if pinned is not None:
-        return for_version(pinned, PROJECT, origin)
     allowed = releases.in_range(spec)
+    if pinned is not None:  # `==2.5` is 2.5.0 (PEP 440), not 2.5's newest patch as `--lightning-version 2.5` is
+        return for_version(allowed[0] if len(allowed) == 1 else pinned, PROJECT, origin)
     text = f"{name}{spec.text}"
     if not allowed:
         newest = releases.newest()
