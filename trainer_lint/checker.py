@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from trainer_lint.diagnostic import Diagnostic, Severity
-from trainer_lint.document import DocumentError, read_document
+from trainer_lint.document import DocumentError
 from trainer_lint.engine import ALL, FileResult, Selection, document_error, lint_document
 from trainer_lint.files import PathProblem, discover
 from trainer_lint.options import DEFAULT, Options
@@ -28,12 +28,12 @@ class Report:
 
     @property
     def files_checked(self) -> int:
-        """Files that were trainer configs (or could not be read as TOML), not skipped ones."""
+        """Files that were trainer configs (or could not be read), not skipped ones."""
         return sum(1 for r in self.results if not r.skipped)
 
     @property
     def files_skipped(self) -> int:
-        """TOML files without a ``trainer`` table."""
+        """TOML and YAML files without a ``trainer`` table."""
         return sum(1 for r in self.results if r.skipped)
 
     def count(self, severity: Severity) -> int:
@@ -50,8 +50,10 @@ class Report:
 
 def check_file(path: str, selection: Selection = ALL, options: Options = DEFAULT) -> FileResult | PathProblem:
     """Read and lint one file. I/O failures become a :class:`PathProblem`, never an exception."""
+    from trainer_lint import formats
+
     try:
-        document = read_document(path)
+        document = formats.read(path)
     except DocumentError as error:
         return FileResult(path, document_error(error, path, selection))
     except OSError as error:
@@ -66,7 +68,7 @@ def check_paths(
     per_file: Callable[[str], Selection] | None = None,
     options: Options = DEFAULT,
 ) -> Report:
-    """Lint every TOML file under ``paths``; ``per_file(path)``, when given, picks each file's
+    """Lint every TOML and YAML file under ``paths``; ``per_file(path)``, when given, picks each file's
     selection (``per-file-ignores``) instead of ``selection``; ``options`` is the run's project
     knowledge (:mod:`trainer_lint.options`)."""
     report = Report()

@@ -20,7 +20,9 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import tomli
 
@@ -184,6 +186,19 @@ class Document:
     data: dict
     _index: dict[KeyPath, list] | None = field(default=None, init=False, repr=False, compare=False)
     _line_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    format: ClassVar[str] = "toml"
+    """Which reader made this document (``"toml"``; :mod:`trainer_lint.formats` has the others)."""
+    findings: ClassVar[tuple[Any, ...]] = ()
+    """Diagnostics the reader found, already placed (YAML-only problems; none for TOML)."""
+    unresolved: ClassVar[frozenset[KeyPath]] = frozenset()
+    """Key paths whose value the file's reader cannot know (YAML interpolations; none for TOML)."""
+
+    def comments(self) -> Iterator[tuple[int, str]]:
+        """``(offset, text)`` of every comment in :attr:`text`."""
+        from trainer_lint.suppression import comments
+
+        return comments(self.text)
 
     @property
     def index_built(self) -> bool:

@@ -76,8 +76,10 @@ def _clean(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {key: _clean(value) for key, value in node.items() if key not in _DROP}
+    nullable = False
     if "anyOf" in out:
         branches = [b for b in out["anyOf"] if b != {"type": "null"}]
+        nullable = len(branches) < len(out["anyOf"])
         if len(branches) == 1:
             del out["anyOf"]
             merged = dict(branches[0])
@@ -92,6 +94,8 @@ def _clean(node: Any) -> Any:
     if "$ref" in out and len(out) > 1:
         ref = out.pop("$ref")
         out["allOf"] = [{"$ref": ref}]
+    if nullable:
+        out["x-nullable"] = True  # the model says Optional: YAML may write null here (see for_yaml)
     return out
 
 
