@@ -94,6 +94,12 @@ def lint_document(document: Document, selection: Selection = ALL, options: Optio
     if document.unresolved:  # values a YAML interpolation fills in: unknown, not wrong
         found = [d for d in found if not _within(d.key, document.unresolved)]
     placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found]
+    if document.format == "yaml" and placed:  # rules speak TOML (`key = value`): say it in YAML
+        from dataclasses import replace
+
+        from trainer_lint.formats.yaml_writer import words
+
+        placed = [replace(d, message=words(d.message)) for d in placed]
     if document.findings:  # what the reader found (YAML-only problems), already placed
         placed.extend(d for d in document.findings if selection.enabled(d.code))
     if "trainer-lint" in document.text.lower():  # `# trainer-lint: ignore[...]` comments

@@ -199,7 +199,10 @@ def first(items: Iterable[T]) -> Iterator[T]:
 
 
 def toml_type(value: Any) -> str:
-    """The TOML word for a parsed value's type: string, integer, float, boolean, array, table, date-time."""
+    """The TOML word for a parsed value's type: string, integer, float, boolean, array, table, date-time
+    (and null, which only YAML writes)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -215,8 +218,19 @@ def toml_type(value: Any) -> str:
     return "date-time"
 
 
+def found_text(value: Any) -> str:
+    """What a message says it found: ``an integer 3``, ``a string "x"``, ``null``."""
+    if value is None:
+        return "null"
+    word = toml_type(value)
+    return ("an " if word[0] in "aeiou" else "a ") + f"{word} {show(value)}"
+
+
 def show(value: Any) -> str:
-    """Render a parsed value the way it would be written in TOML (short, for messages)."""
+    """Render a parsed value the way it would be written in TOML (short, for messages; None, which
+    only YAML can write, as ``null``)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

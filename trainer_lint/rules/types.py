@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
-from trainer_lint.rules.base import Context, Rule, closest, show, toml_type
+from trainer_lint.rules.base import Context, Rule, closest, found_text, show, toml_type
 
 WRONG_TYPE = "TL100"
 INVALID_CHOICE = "TL101"
@@ -246,7 +246,7 @@ class _Walker:
             yield from self.any_of(value, node, key)
             return
         if "type" in node and not accepts(node["type"], value):
-            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {_TYPE_WORDS[node['type']]}, found {_article(value)} {show(value)}")
+            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {_TYPE_WORDS[node['type']]}, found {found_text(value)}")
             return
         yield from self.constraints(value, node, key)
         if isinstance(value, dict) and ("properties" in node or "additionalProperties" in node):
@@ -308,7 +308,7 @@ class _Walker:
         typed = [r for b, r in zip(branches, results) if "type" not in b or accepts(b["type"], value)]
         if not typed:
             expected = _join_or(sorted({_TYPE_WORDS[b["type"]] for b in branches if "type" in b}))
-            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {expected}, found {_article(value)} {show(value)}")
+            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {expected}, found {found_text(value)}")
             return
         if all(len(r) == 1 and r[0].code == INVALID_CHOICE for r in typed):
             allowed: list[Any] = []
@@ -357,11 +357,6 @@ def _name(key: KeyPath) -> str:
 
 def _table(key: KeyPath) -> str:
     return f"`{format_key(key)}`" if key else "at the top level"
-
-
-def _article(value: Any) -> str:
-    word = toml_type(value)
-    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 def _join_or(words: list[str]) -> str:
