@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
-python3 -m pip install --quiet --disable-pip-version-check -e ".[run,test]"
+python3 -m pip install --quiet --disable-pip-version-check -e ".[run,test,yaml]"
 python3 -m pytest "$@"

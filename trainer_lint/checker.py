@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.document import DocumentError
+from trainer_lint.formats import read as read_document
 from trainer_lint.engine import ALL, FileResult, Selection, document_error, lint_document
 from trainer_lint.files import PathProblem, discover
 from trainer_lint.options import DEFAULT, Options
@@ -50,10 +51,8 @@ class Report:
 
 def check_file(path: str, selection: Selection = ALL, options: Options = DEFAULT) -> FileResult | PathProblem:
     """Read and lint one file. I/O failures become a :class:`PathProblem`, never an exception."""
-    from trainer_lint import formats
-
     try:
-        document = formats.read(path)
+        document = read_document(path)
     except DocumentError as error:
         return FileResult(path, document_error(error, path, selection))
     except OSError as error:

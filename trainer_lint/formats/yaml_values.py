@@ -35,21 +35,44 @@ _Finding = tuple[str, Severity, KeyPath, str, int, int, Fix | None]
 _MISSING = object()
 
 
-def lightningcli_view(raw: dict[str, Any], schema: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[_Finding]]:
+def lightningcli_view(
+    raw: dict[str, Any], schema: dict[str, Any] | None = None, *, keep_nulls: bool = False
+) -> tuple[dict[str, Any], list[_Finding]]:
     """``raw`` (YAML data as loaded) as LightningCLI hands it on; and the ``TL009`` findings
-    (placed at their key's value by the reader)."""
-    if schema is None:
-        from trainer_lint.schema import load_packaged
-
-        schema = load_packaged()
-    view = _View(schema)
-    data = view.table(raw, schema, ())
+    (placed at their key's value by the reader). ``keep_nulls`` keeps the nulls that mean the
+    default (``convert`` refuses them rather than drop a line silently)."""
+    view = _View(schema if schema is not None else _schema(), keep_nulls)
+    data = view.table(raw, view.root, ())
     return data, view.findings
 
 
+def toml_nones(data: dict[str, Any], schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """TOML ``data`` with trainer-lint's spelling of None (``check_val_every_n_epoch = "none"``)
+    turned into None, for writing YAML."""
+    schema = schema if schema is not None else _schema()
+    trainer = data.get("trainer")
+    if not isinstance(trainer, dict):
+        return data
+    properties = schema["definitions"]["BaseTrainerConfig"]["properties"]
+    changed = {
+        name: None
+        for name, value in trainer.items()
+        if isinstance(value, str) and name in properties and properties[name].get("x-nullable")
+        and _spelling(properties[name]) == value
+    }
+    return {**data, "trainer": {**trainer, **changed}} if changed else data
+
+
+def _schema() -> dict[str, Any]:
+    from trainer_lint.schema import load_packaged
+
+    return load_packaged()
+
+
 class _View:
-    def __init__(self, schema: dict[str, Any]) -> None:
+    def __init__(self, schema: dict[str, Any], keep_nulls: bool = False) -> None:
         self.root = schema
+        self.keep_nulls = keep_nulls
         self.findings: list[_Finding] = []
 
     def resolve(self, node: Any) -> dict[str, Any]:
@@ -105,7 +128,7 @@ class _View:
                 out[key] = None  # the type rules report it
             elif spelled is not None:
                 out[key] = spelled
-            elif not default_none:
+            elif not default_none or self.keep_nulls:
                 out[key] = None
             return  # None is the default: as if unset
         out[key] = self.value(value, node, path)

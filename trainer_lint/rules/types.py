@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
-from trainer_lint.rules.base import Context, Rule, closest, found_text, show, toml_type
+from trainer_lint.rules.base import Context, Rule, closest, found_text, show
 
 WRONG_TYPE = "TL100"
 INVALID_CHOICE = "TL101"
