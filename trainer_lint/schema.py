@@ -179,7 +179,7 @@ def _nulls(node: Any) -> Any:
         return out
     meta = {key: out.pop(key) for key in _META if key in out}
     if "anyOf" in out and len(out) == 1:
-        branches = [b for b in out["anyOf"] if not isinstance(b.get("const"), str)]  # the "none" spelling
+        branches = [b for b in out["anyOf"] if not b.get("x-none-spelling")]  # YAML writes null instead
     else:
         branches = [out]
     return {**meta, "anyOf": [*branches, {"type": "null"}]}

@@ -228,10 +228,10 @@ class _View:
 
 
 def _spelling(node: dict[str, Any]) -> str | None:
-    """The string a nullable TOML parameter writes for None (its one string ``const``:
-    ``check_val_every_n_epoch = "none"``), or None."""
+    """The string a nullable TOML parameter writes for None (the member the model marks
+    ``x-none-spelling``: ``check_val_every_n_epoch = "none"``), or None."""
     for member in node.get("anyOf", ()):
-        if isinstance(member, dict) and isinstance(member.get("const"), str):
+        if isinstance(member, dict) and member.get("x-none-spelling") and isinstance(member.get("const"), str):
             return member["const"]
     return None
 

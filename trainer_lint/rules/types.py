@@ -7,7 +7,8 @@ per file (:func:`type_findings`); each rule below reports the findings of its ow
 The walker understands the subset of JSON Schema that :mod:`trainer_lint.schema` emits:
 ``type``, ``enum``, ``const``, ``minimum``, ``maximum``, ``pattern``, ``properties``,
 ``additionalProperties``, ``required``, ``items``, ``anyOf``, ``allOf``, ``$ref`` and the
-extension ``x-choices`` (a case-insensitive closed set of strings).
+extensions ``x-choices`` (a case-insensitive closed set of strings) and ``x-nullable`` (None fits:
+the model says ``Optional``; only YAML can write it).
 """
 
 from __future__ import annotations
@@ -156,6 +157,9 @@ class _Walker:
 
     def _compile(self, raw: dict[str, Any]) -> Callable[[Any], bool]:
         node = self.resolve(raw)
+        if node.get("x-nullable"):  # Optional in the model: None (YAML's null) fits
+            inner = self._compile({k: v for k, v in node.items() if k != "x-nullable"})
+            return lambda value: value is None or inner(value)
         subs = tuple(self.clean(sub) for sub in _walked(node["allOf"])) if "allOf" in node else ()
         if "anyOf" in node:
             branches = tuple(self.clean(b) for b in node["anyOf"])
@@ -239,6 +243,8 @@ class _Walker:
 
     def walk(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
         node = self.resolve(node)
+        if value is None and node.get("x-nullable"):
+            return
         if "allOf" in node:
             for sub in _walked(node["allOf"]):
                 yield from self.walk(value, sub, key)
