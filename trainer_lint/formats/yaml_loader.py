@@ -74,7 +74,7 @@ def load(text: str) -> Any:
     the text)."""
     value = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
     if isinstance(value, dict) and value and all(v is None for v in value.values()):
-        if len(value) == 1 and text.strip() == f"{next(iter(value))}:":
+        if len(value) == 1 and text.strip() == next(iter(value)) + ":":  # TypeError for `0:`, as there
             return text
         keys = set(text.strip(" {}").replace(" ", "").split(","))
         if keys and keys == set(value):

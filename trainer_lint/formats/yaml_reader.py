@@ -267,14 +267,32 @@ class _Reader:
             self.duplicates(loader, node, path)
             loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+        # A key written twice (or merged, then written) keeps its first place and spelling and
+        # the last value, as PyYAML's dict does (``on`` and ``1`` are the same key there, too).
+        winners: dict[Any, int] = {}
+        names: dict[Any, Any] = {}
+        pairs = node.value
+        identities = []
+        for number, (key_node, _) in enumerate(pairs):
             if not isinstance(key_node, Y.ScalarNode):
                 raise DocumentError(
                     "TL001",
                     "YAML syntax error: a key must be a scalar (text, a number or a boolean), not a collection",
                     self.span(key_node.start_mark.index, key_node.start_mark.index + 1), self.path,
                 )
-            key = self.key(loader, key_node)
+            identity = key_node.value if key_node.tag == Y.STR else self.scalar(loader, key_node, ())
+            try:
+                winners[identity] = number
+            except TypeError:  # an unhashable key (a tagged collection)
+                raise DocumentError("TL001", "YAML syntax error: found an unhashable key", None, self.path) from None
+            names.setdefault(identity, self.key(loader, key_node))
+            identities.append(identity)
+        for number, (key_node, value_node) in enumerate(pairs):
+            identity = identities[number]
+            key = names[identity]
+            if winners[identity] != number:
+                out.setdefault(key, None)  # keeps the first place in the order, as PyYAML does
+                continue
             key_path = (*path, key)
             ks, ke = self.scalar_span(key_node)
             vs, ve, style = self.value_span(value_node, (ks, ke))
