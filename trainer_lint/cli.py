@@ -295,6 +295,7 @@ def schema(
 def convert(
     source: Annotated[str, typer.Argument(metavar="IN", help="The trainer config to convert: .yaml/.yml (to TOML) or .toml (to YAML).")],
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="OUT", help="Write the result here (default: stdout). Its suffix must be the other format's.")] = None,
+    drop_default_nulls: Annotated[bool, typer.Option("--drop-default-nulls", help="YAML to TOML: leave out `key: null` where null is the default (as --print_config writes them) instead of refusing.")] = False,
 ) -> None:
     """Convert a trainer config between YAML (LightningCLI) and TOML, keeping comments.
 
@@ -322,7 +323,7 @@ def convert(
         _echo_err(f"trainer-lint: {source}: {_reason(error)}")
         raise SystemExit(2)
     try:
-        converted = convert_text(text, source_format, source)
+        converted = convert_text(text, source_format, source, drop_default_nulls=drop_default_nulls)
     except ConvertError as error:
         where = f":{error.line}" if error.line else ""
         _echo_err(f"trainer-lint: {source}{where}: {error.message}")

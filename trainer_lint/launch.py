@@ -243,7 +243,8 @@ def launch(prepared: Prepared, stage: str = "fit") -> int:
     except _UserCodeError as error:
         return builder.fail_with_traceback(error.original)
     try:
-        result = getattr(trainer, stage)(model, datamodule=datamodule, ckpt_path=ckpt_path)
+        extra = {"weights_only": prepared.data["weights_only"]} if prepared.data.get("weights_only") is not None else {}
+        result = getattr(trainer, stage)(model, datamodule=datamodule, ckpt_path=ckpt_path, **extra)
     except SystemExit as exit_:
         if isinstance(exit_.__context__, KeyboardInterrupt) or trainer.interrupted and exit_.code == 1:
             _say("interrupted")

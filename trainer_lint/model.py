@@ -546,3 +546,10 @@ class TrainerLintConfig:
         default=None,
         description='Checkpoint to resume from or evaluate: a path, or `"last"`, `"best"`, `"hpc"`, `"registry"`.',
     )
+    weights_only: Optional[Annotated[bool, Strict()]] = Field(
+        default=None,
+        description=(
+            "Passed with `ckpt_path` to the stage (`Trainer.fit(..., weights_only=...)`): load the checkpoint "
+            "with `torch.load(weights_only=...)`. LightningCLI's `--print_config` writes it."
+        ),
+    )

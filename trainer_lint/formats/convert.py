@@ -33,10 +33,11 @@ from trainer_lint.document import Document, DocumentError, parse_document
 class ConvertError(Exception):
     """A value the target format cannot write (or a source that cannot be read)."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, key: KeyPath | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.key = key
 
 
 @dataclass
@@ -60,10 +61,12 @@ _TOML_SCHEMA = re.compile(r"#:schema\s+(\S+)")
 _YAML_SCHEMA = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S+)")
 
 
-def convert(text: str, source_format: str, path: str = "<string>") -> Converted:
-    """Convert ``text`` from ``source_format`` (``"yaml"`` or ``"toml"``) to the other format."""
+def convert(text: str, source_format: str, path: str = "<string>", *, drop_default_nulls: bool = False) -> Converted:
+    """Convert ``text`` from ``source_format`` (``"yaml"`` or ``"toml"``) to the other format.
+    ``drop_default_nulls`` leaves out YAML nulls that mean the default (``max_epochs: null``, as
+    ``--print_config`` writes them) instead of refusing them."""
     if source_format == "yaml":
-        return yaml_to_toml(text, path)
+        return yaml_to_toml(text, path, drop_default_nulls=drop_default_nulls)
     return toml_to_yaml(text, path)
 
 
@@ -157,12 +160,12 @@ class _Comments:
 # ----------------------------------------------------------------------------- YAML -> TOML
 
 
-def yaml_to_toml(text: str, path: str = "<string>") -> Converted:
+def yaml_to_toml(text: str, path: str = "<string>", *, drop_default_nulls: bool = False) -> Converted:
     """A YAML trainer config as TOML (see the module docstring)."""
     from trainer_lint.formats.yaml_values import lightningcli_view
 
     document = _read_yaml(text, path)
-    data, _ = lightningcli_view(document.raw if isinstance(document.raw, dict) else {}, keep_nulls=True)
+    data, _ = lightningcli_view(document.raw if isinstance(document.raw, dict) else {}, keep_nulls=not drop_default_nulls)
     lines, styles = _source_layout(document)
 
     def comment_line(comment: str) -> str:
@@ -172,8 +175,24 @@ def yaml_to_toml(text: str, path: str = "<string>") -> Converted:
         return comment
 
     writer = _TomlWriter(_Comments(document, lines, comment_line), styles, lines)
-    writer.document(data)
+    try:
+        writer.document(data)
+    except ConvertError as error:
+        if error.key and error.message.endswith("which TOML cannot write") and not drop_default_nulls:
+            plain, _ = lightningcli_view(document.raw)
+            if not _has(plain, error.key):  # LightningCLI's reading leaves it out: the default
+                error.message += " (it is the default: delete the line, or convert with `--drop-default-nulls`)"
+        raise
     return Converted(writer.text(), writer.lines)
+
+
+def _has(data: Any, key: KeyPath) -> bool:
+    for part in key:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return True
 
 
 class _TomlWriter:
@@ -206,7 +225,7 @@ class _TomlWriter:
             return toml_writer.value(item)
         except TypeError as error:
             bad, what = _first_unwritable(key, item)
-            raise ConvertError(_refusal(bad, what or str(error), "TOML"), self.source_lines.get(bad)) from None
+            raise ConvertError(_refusal(bad, what or str(error), "TOML"), self.source_lines.get(bad), bad) from None
 
     def document(self, data: dict[str, Any]) -> None:
         # TOML: the top level's plain keys first, then its tables.
@@ -364,18 +383,4 @@ def _first_unwritable_yaml(key: KeyPath, item: Any) -> tuple[KeyPath, str | None
 
 def _refusal(key: KeyPath, what: str, target: str) -> str:
     where = f"`{format_key(key)}`" if key else "the file"
-    message = f"cannot convert {where}: it is {what}"
-    if target == "TOML" and what.startswith("null"):
-        message = f"cannot convert {where}: it is null, which TOML cannot write"
-        if _default_is_none(key):
-            message += " (it is the default, so deleting the line means the same)"
-    return message
-
-
-def _default_is_none(key: KeyPath) -> bool:
-    if len(key) != 2 or key[0] != "trainer":
-        return False
-    from trainer_lint.schema import load_packaged
-
-    prop = load_packaged()["definitions"]["BaseTrainerConfig"]["properties"].get(key[1])
-    return isinstance(prop, dict) and "default" not in prop and bool(prop.get("x-nullable"))
+    return f"cannot convert {where}: it is {what}"
