@@ -99,13 +99,16 @@ class _Reader:
     # -- entry point
 
     def read(self) -> tuple[Any, dict[KeyPath, list[Any]]]:
-        loader = Y.Loader(self.text)
+        try:
+            loader = Y.Loader(self.text)
+        except Y.YAMLError as error:  # a character YAML does not allow (a ReaderError)
+            raise self.syntax_error(error) from None
         try:
             try:
                 documents = []
                 while loader.check_node():
                     documents.append(loader.get_node())
-            except Y.MarkedYAMLError as error:
+            except Y.YAMLError as error:
                 raise self.syntax_error(error) from None
             except (RecursionError, MemoryError):
                 raise DocumentError("TL001", "YAML nesting is too deep", None, self.path) from None
@@ -127,7 +130,7 @@ class _Reader:
                     ))
             try:
                 value = self.node(loader, chosen, (), 0, set())
-            except Y.MarkedYAMLError as error:
+            except Y.YAMLError as error:
                 raise self.syntax_error(error) from None
             except RecursionError:
                 raise DocumentError("TL001", "YAML nesting is too deep", None, self.path) from None
@@ -139,8 +142,16 @@ class _Reader:
 
     def syntax_error(self, error: Any) -> DocumentError:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        problem = " ".join(str(error.problem or error.context or error).split())
+        problem = getattr(error, "problem", None) or getattr(error, "context", None)
         span = None
+        if isinstance(error, Y.yaml.reader.ReaderError):  # a character YAML does not allow
+            position = min(max(int(error.position), 0), len(self.text))
+            char = error.character
+            code = char if isinstance(char, int) else ord(char) if isinstance(char, str) and len(char) == 1 else None
+            what = f"U+{code:04X}" if code is not None else repr(char)
+            problem = f"the character {what} is not allowed in YAML ({error.reason})"
+            span = self.span(position, min(position + 1, len(self.text)))
+        problem = " ".join(str(problem or error).split())
         if mark is not None:
             span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
             offset = mark.index
@@ -429,7 +440,10 @@ def comments_of(text: str) -> list[tuple[int, str]]:
     that does not scan yields the comments found before the error."""
     spans: list[tuple[int, int]] = []
     stop = len(text)
-    loader = Y.Loader(text)
+    try:
+        loader = Y.Loader(text)
+    except Y.YAMLError:
+        return []
     try:
         while True:
             try:
