@@ -69,6 +69,11 @@ def _schema() -> dict[str, Any]:
     return load_packaged()
 
 
+_RESOLVED: dict[int, tuple[Any, dict[str, Any]]] = {}
+"""Schema nodes with their ``$ref`` resolved, by identity (the schema is loaded once)."""
+_MEMBERS: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+
+
 class _View:
     def __init__(self, schema: dict[str, Any], keep_nulls: bool = False) -> None:
         self.root = schema
@@ -76,6 +81,16 @@ class _View:
         self.findings: list[_Finding] = []
 
     def resolve(self, node: Any) -> dict[str, Any]:
+        hit = _RESOLVED.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        resolved = self._resolve(node)
+        if len(_RESOLVED) > 4096:
+            _RESOLVED.clear()
+        _RESOLVED[id(node)] = (node, resolved)
+        return resolved
+
+    def _resolve(self, node: Any) -> dict[str, Any]:
         if not isinstance(node, dict):
             return {}
         while "$ref" in node:
@@ -157,10 +172,15 @@ class _View:
         return None
 
     def members(self, node: dict[str, Any]) -> list[dict[str, Any]]:
-        node = self.resolve(node)
-        if "anyOf" in node:
-            return [self.resolve(member) for member in node["anyOf"]]
-        return [node]
+        hit = _MEMBERS.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        resolved = self.resolve(node)
+        members = [self.resolve(member) for member in resolved["anyOf"]] if "anyOf" in resolved else [resolved]
+        if len(_MEMBERS) > 4096:
+            _MEMBERS.clear()
+        _MEMBERS[id(node)] = (node, members)
+        return members
 
     # -- strings read again
 
