@@ -97,3 +97,21 @@ def test_demo_yaml_trains(tmp_path, monkeypatch, capsys):
     code = launch.run(str(ROOT / "examples" / "demo.yaml"), fast_dev_run=True, selection=launch.ALL)
     assert code == 0, capsys.readouterr().err
     assert "fit finished" in capsys.readouterr().err
+
+
+def test_suppression_comments_in_yaml(tmp_path):
+    from trainer_lint.engine import lint_text
+
+    text = (
+        "# trainer-lint: file-ignore[TL104]\n"
+        "trainer:\n"
+        "  max_epoch: 3          # trainer-lint: ignore[TL103]\n"
+        "  gpus: 2\n"
+        "  precision: '16-mix # trainer-lint: ignore[TL101]'\n"  # inside a string: no comment
+        "  devices: 1            # trainer-lint: ignore[TL100]\n"  # suppresses nothing: TL902
+        "  benchmark: on         # trainer-lint: ignore[TL006, TL9999]\n"
+        "  default_root_dir: |\n"
+        "    # trainer-lint: ignore\n"  # inside a block scalar: no comment
+    )
+    found = sorted((d.code, d.span.line) for d in lint_text(text, "cfg.yaml").diagnostics)
+    assert found == [("TL101", 5), ("TL901", 7), ("TL902", 6)]
