@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 pytest.importorskip("yaml")
 
-from test_document import parse_key, parse_span, show, slice_of  # noqa: E402
+import test_document  # noqa: E402
+from test_document import show, slice_of  # noqa: E402
 from trainer_lint import formats  # noqa: E402
 from trainer_lint.document import DocumentError  # noqa: E402
 from trainer_lint.engine import lint_text  # noqa: E402
@@ -34,19 +35,8 @@ CASE_NAMES = sorted(p.stem for p in CASES.glob("*.yaml"))
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_case(name: str) -> tuple[bytes, list[tuple[str, tuple, str, object]]]:
-    raw = (CASES / f"{name}.yaml").read_bytes().replace(b"\r\n", b"\n")
-    expected = []
-    for line in (CASES / f"{name}.expected").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line.startswith("# transform:"):
-            transform = line.split(":", 1)[1].strip()
-            raw = raw.replace(b"\n", b"\r\n") if transform == "crlf" else codecs.BOM_UTF8 + raw
-        if not line or line.startswith("#"):
-            continue
-        key, part, span = line.rsplit(maxsplit=2)
-        expected.append((line, parse_key(key), part, parse_span(span)))
-    return raw, expected
+def load_case(name: str):  # type: ignore[no-untyped-def]
+    return test_document.load_case(name, CASES, ".yaml")
 
 
 def test_enough_yaml_position_cases():

@@ -264,15 +264,25 @@ class Document:
 
     def _starts(self) -> list[int]:
         if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._line_starts = line_starts(self.text)
         return self._line_starts
 
     def _span(self, start: int, end: int) -> Span:
         """Convert string offsets ``[start, end)`` to a 1-based, character-column span."""
-        starts = self._starts()
-        line = bisect.bisect_right(starts, start)
-        end_line = bisect.bisect_right(starts, end)
-        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
+        return offsets_span(self._starts(), start, end)
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def offsets_span(starts: list[int], start: int, end: int) -> Span:
+    """String offsets ``[start, end)`` as a 1-based, character-column span (``starts``: see
+    :func:`line_starts`)."""
+    line = bisect.bisect_right(starts, start)
+    end_line = bisect.bisect_right(starts, end)
+    return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
 
 
 # ---------------------------------------------------------------------------- scanner

@@ -115,8 +115,8 @@ def _null_breaks(value: Any) -> list[str]:
         cls = getattr(importlib.import_module(module), name)
         hints = typing.get_type_hints(cls.__init__)
         params = inspect.signature(cls.__init__).parameters
-        for arg, given in item["init_args"].items():
-            if given is None and arg in params and params[arg].default is not None:
+        for arg, passed in item["init_args"].items():
+            if passed is None and arg in params and params[arg].default is not None:
                 if type(None) not in typing.get_args(hints.get(arg, object)):
                     out.append(arg)
     return out

@@ -303,7 +303,7 @@ class _YamlWriter(_TomlWriter):
     def value(self, key: KeyPath, item: Any) -> str:
         from trainer_lint.formats import yaml_writer
 
-        bad, what = _first_unwritable_yaml(key, item)
+        bad, what = _first_unwritable(key, item, _yaml_refuses)
         if what is not None:
             raise ConvertError(_refusal(bad, what, "YAML"), self.source_lines.get(bad))
         return yaml_writer.scalar(item)
@@ -337,48 +337,38 @@ class _YamlWriter(_TomlWriter):
                 self.emit(key, f"{head} {self.value(key, item)}", inline=True)
 
 
-def _first_unwritable(key: KeyPath, item: Any) -> tuple[KeyPath, str | None]:
-    """The first key path under ``key`` whose value TOML cannot write, and why."""
+def _first_unwritable(key: KeyPath, item: Any, why: Any = None) -> tuple[KeyPath, str | None]:
+    """The first key path under ``key`` whose value the target cannot write, and why (``why``:
+    a leaf's reason or None; default: what :func:`toml_writer.value` refuses)."""
+    if isinstance(item, dict):
+        pairs: Any = item.items()
+    elif isinstance(item, list):
+        pairs = enumerate(item)
+    else:
+        return key, (why or _toml_refuses)(item)
+    for name, sub in pairs:
+        found = _first_unwritable((*key, name), sub, why)
+        if found[1] is not None:
+            return found
+    return key, None
+
+
+def _toml_refuses(item: Any) -> str | None:
     from trainer_lint.formats import toml_writer
 
-    if isinstance(item, dict):
-        for name, sub in item.items():
-            found = _first_unwritable((*key, name), sub)
-            if found[1] is not None:
-                return found
-        return key, None
-    if isinstance(item, list):
-        for number, sub in enumerate(item):
-            found = _first_unwritable((*key, number), sub)
-            if found[1] is not None:
-                return found
-        return key, None
     try:
         toml_writer.value(item)
     except TypeError as error:
-        return key, str(error)
-    return key, None
+        return str(error)
+    return None
 
 
-def _first_unwritable_yaml(key: KeyPath, item: Any) -> tuple[KeyPath, str | None]:
-    """The first key path under ``key`` whose value YAML cannot say as TOML meant it."""
+def _yaml_refuses(item: Any) -> str | None:
     from datetime import date, time
 
-    if isinstance(item, dict):
-        for name, sub in item.items():
-            found = _first_unwritable_yaml((*key, name), sub)
-            if found[1] is not None:
-                return found
-        return key, None
-    if isinstance(item, list):
-        for number, sub in enumerate(item):
-            found = _first_unwritable_yaml((*key, number), sub)
-            if found[1] is not None:
-                return found
-        return key, None
     if isinstance(item, (date, time)):
-        return key, "a date-time, which LightningCLI's YAML reader would read back as a string"
-    return key, None
+        return "a date-time, which LightningCLI's YAML reader would read back as a string"
+    return None
 
 
 def _refusal(key: KeyPath, what: str, target: str) -> str:

@@ -10,8 +10,9 @@ and positions work unchanged, and adds what only YAML has:
   ``"none"``; ``raw`` is the YAML as loaded (with its nulls), for ``convert``;
 * ``findings``: the YAML-only diagnostics found while reading (TL004-TL009), already placed;
 * ``unresolved``: key paths holding ``${...}`` interpolations, whose other findings are dropped;
-* ``shared``: key paths written once but used twice (anchors and aliases, ``<<`` merges): they
-  have positions (the anchored text) but no edit offsets, so a fix never changes two values.
+* values written once but used twice (anchors and aliases, ``<<`` merges) have positions (the
+  anchored text) but no edit offsets (their index entry is flagged like TOML's implicit tables),
+  so a fix never changes two values.
 
 This module does not import PyYAML: the position index, when it was dropped (documents sent
 back from worker processes), is rebuilt by reading the text again.
@@ -50,17 +51,6 @@ class YamlDocument(Document):
 
             self._index = index_of(self.text, self.path)
         return self._index
-
-    def offsets_of(self, key: KeyPath, *, part: str = "value") -> tuple[int, int] | None:
-        """As :meth:`Document.offsets_of`; ``None`` also for values written once and used at two
-        places (anchors and aliases, merge keys) and for block collections' values."""
-        try:
-            entry = self._positions().get(tuple(key))
-        except TypeError:
-            return None
-        if entry is None or entry[4]:
-            return None
-        return (entry[0], entry[1]) if part == "key" else (entry[2], entry[3])
 
     def entry(self, key: KeyPath) -> list[Any] | None:
         """The raw index entry of ``key``: ``[key_start, key_end, value_start, value_end, shared,

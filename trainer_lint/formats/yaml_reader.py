@@ -24,12 +24,11 @@ This module imports PyYAML.
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, Span
-from trainer_lint.document import MAX_DEPTH, DocumentError
+from trainer_lint.document import MAX_DEPTH, DocumentError, line_starts, offsets_span
 from trainer_lint.formats import yaml_loader as Y
 from trainer_lint.formats.yaml_document import YamlDocument
 
@@ -382,16 +381,10 @@ class _Reader:
                     entry[4] = True
                     break
 
-    def starts(self) -> list[int]:
-        if self._starts is None:
-            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-        return self._starts
-
     def span(self, start: int, end: int) -> Span:
-        starts = self.starts()
-        line = bisect.bisect_right(starts, start)
-        end_line = bisect.bisect_right(starts, end)
-        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
+        if self._starts is None:
+            self._starts = line_starts(self.text)
+        return offsets_span(self._starts, start, end)
 
     def place(self, found: list[tuple[str, Severity, KeyPath, str, int, int, Fix | None]]) -> list[Diagnostic]:
         out: list[Diagnostic] = []
