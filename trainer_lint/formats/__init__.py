@@ -70,10 +70,12 @@ def parse(text: str, path: str = "<string>") -> Document:
     cannot be linted and :class:`FormatUnavailable` for a YAML trainer config without PyYAML."""
     if not is_yaml(path):
         return parse_document(text, path)
+    from trainer_lint.formats.yaml_document import YamlDocument
+
     if text.startswith("\ufeff"):
         text = text[1:]
     if not might_be_trainer_yaml(text):
-        return Document(path=path, text=text, data={})  # not a trainer config: skipped quietly
+        return YamlDocument(path=path, text=text, data={}, raw={})  # not a trainer config: skipped quietly
     try:
         from trainer_lint.formats.yaml_reader import parse_yaml
     except ImportError:
@@ -81,7 +83,7 @@ def parse(text: str, path: str = "<string>") -> Document:
             raise FormatUnavailable(
                 "reading YAML needs PyYAML, which is not installed: pip install 'trainer-lint[yaml]'"
             ) from None
-        return Document(path=path, text=text, data={})
+        return YamlDocument(path=path, text=text, data={}, raw={})
     return parse_yaml(text, path)
 
 
