@@ -9,10 +9,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _plant(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+def _plant(tmp_path: Path, fmt: str = "toml") -> tuple[Path, Path, dict[str, str]]:
     marker = tmp_path / "imported.txt"
     pkg = tmp_path / "site"
     (pkg / "planted").mkdir(parents=True)
@@ -39,12 +41,19 @@ def _plant(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
             """
         )
     )
+    if fmt == "yaml":  # the same config as LightningCLI's YAML
+        from trainer_lint.formats.convert import toml_to_yaml
+
+        yaml_config = tmp_path / "cfg.yaml"
+        yaml_config.write_text(toml_to_yaml(config.read_text(), "cfg.toml").text)
+        config = yaml_config
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(pkg), str(ROOT)]))
     return marker, config, env
 
 
-def test_planted_module_is_never_imported(tmp_path):
-    marker, config, env = _plant(tmp_path)
+@pytest.mark.parametrize("fmt", ["toml", "yaml"])
+def test_planted_module_is_never_imported(tmp_path, fmt):
+    marker, config, env = _plant(tmp_path, fmt)
     # the planted module works: importing it writes the marker (checked in a throwaway process)
     probe = tmp_path / "probe"
     probe.mkdir()
@@ -55,8 +64,9 @@ def test_planted_module_is_never_imported(tmp_path):
     assert marker.exists(), "the planted module should write its marker when really imported"
 
 
-def test_check_loads_no_torch_or_lightning(tmp_path):
-    marker, config, env = _plant(tmp_path)
+@pytest.mark.parametrize("fmt", ["toml", "yaml"])
+def test_check_loads_no_torch_or_lightning(tmp_path, fmt):
+    marker, config, env = _plant(tmp_path, fmt)
     script = textwrap.dedent(
         f"""
         import json, sys
