@@ -115,3 +115,34 @@ def test_suppression_comments_in_yaml(tmp_path):
     )
     found = sorted((d.code, d.span.line) for d in lint_text(text, "cfg.yaml").diagnostics)
     assert found == [("TL101", 5), ("TL901", 7), ("TL902", 6)]
+
+
+USER_MODULE = """
+from typing import Optional
+import lightning.pytorch as pl
+
+class Net(pl.LightningModule):
+    def __init__(self, hidden: int = 4, lr: float = 0.1, name: Optional[str] = "x", drop: float = None, flag: bool = False):
+        super().__init__()
+"""
+
+
+def test_user_classes_in_yaml_are_read_as_lightningcli_reads_them(tmp_path):
+    """The project's own classes (read with ast, never imported): a quoted number, ``1e-3``,
+    ``'yes'`` and a null where the default is None or the annotation Optional are what
+    LightningCLI accepts (``tests/differential/test_yaml_lightningcli.py`` shows the rules on
+    Lightning's classes); a null elsewhere, or text no reading turns into the type, is an error."""
+    (tmp_path / "mypkg").mkdir()
+    (tmp_path / "mypkg" / "__init__.py").write_text(USER_MODULE, encoding="utf-8")
+    model = "model:\n  class_path: mypkg.Net\n  init_args:\n"
+    (tmp_path / "ok.yaml").write_text("trainer: {max_epochs: 1}\n" + model + "    hidden: '8'\n    lr: 1e-3\n    name: null\n    drop: ~\n    flag: 'yes'\n", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("trainer: {max_epochs: 1}\n" + model + "    hidden: null\n    lr: abc\n    flag: '1'\n", encoding="utf-8")
+    run = _cli("check", "--isolated", "--source-root", ".", "ok.yaml", "bad.yaml", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    lines = [line.split(" error: ")[1] for line in run.stdout.splitlines() if " error: " in line]
+    assert lines == [
+        "`hidden` of `Net` expects an integer, found null",
+        '`lr` of `Net` expects a number, found a string "abc"',
+        "`flag` of `Net` expects a boolean, found an integer 1",
+    ], run.stdout
+    assert all(line.startswith("bad.yaml:") for line in run.stdout.splitlines() if " error: " in line)
