@@ -254,25 +254,29 @@ def run(
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option(help="Write the schema here (default: schemas/trainer.schema.json and the packaged copy).")] = None,
+    output: Annotated[Optional[Path], typer.Option(help="Write the editor schema here ('-': standard output; default: schemas/trainer.schema.json and the packaged copy check reads).")] = None,
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 if the committed schema is stale; write nothing.")] = False,
 ) -> None:
-    """Generate the JSON Schema of a config file from the model (for editors, via Taplo)."""
+    """Generate the JSON Schema of a config file from the model (for editors: Tombi, Taplo)."""
     from trainer_lint import schema as schema_module
 
-    text = schema_module.render()
     root = Path.cwd()
+    texts = schema_module.renders(root)
     if check_only:
-        stale = schema_module.stale_paths(root, text)
+        stale = schema_module.stale_paths(root, texts)
         for path in stale:
             typer.echo(f"trainer-lint: {path} is stale; run `trainer-lint schema` to regenerate it", err=True)
         raise typer.Exit(1 if stale else 0)
+    editor = texts[root / schema_module.REPO_SCHEMA]
     if output is not None and str(output) == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(editor)
         return
-    targets = [output] if output is not None else [root / schema_module.REPO_SCHEMA, schema_module.PACKAGED_SCHEMA]
-    schema_module.write(targets, text)
-    for path in targets:
+    if output is not None:
+        schema_module.write([output], editor)
+        typer.echo(f"wrote {output}", err=True)
+        return
+    for path, text in texts.items():
+        schema_module.write([path], text)
         typer.echo(f"wrote {path}", err=True)
 
 
