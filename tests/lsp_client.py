@@ -119,7 +119,7 @@ class Session:
 
     @classmethod
     async def start(cls, command: Sequence[str], folder: Path, env: dict[str, str] | None = None,
-                    capabilities: str = "visual-studio-code", options: Any = None) -> "Session":
+                    capabilities: str | T.ClientCapabilities = "visual-studio-code", options: Any = None) -> "Session":
         published: list[T.PublishDiagnosticsParams] = []
         arrived = asyncio.Event()
         client = _client(published, arrived, folder)
@@ -128,7 +128,7 @@ class Session:
         session.initialize_result = await asyncio.wait_for(
             client.initialize_session(
                 T.InitializeParams(
-                    capabilities=client_capabilities(capabilities),
+                    capabilities=client_capabilities(capabilities) if isinstance(capabilities, str) else capabilities,
                     root_uri=folder.as_uri(),
                     workspace_folders=[T.WorkspaceFolder(uri=folder.as_uri(), name=folder.name)],
                     initialization_options=options,

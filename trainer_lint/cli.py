@@ -302,6 +302,15 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code (TL103) or name (
 
 
 @app.command()
+def server() -> None:
+    """Run the language server for editors (LSP over stdin/stdout): diagnostics from every rule,
+    fixes as code actions, completion, hover and go to definition. Needs the `lsp` extra."""
+    from trainer_lint.server import main as serve
+
+    raise SystemExit(serve())
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     typer.echo(f"trainer-lint {__version__}")
@@ -323,6 +332,6 @@ def main() -> None:
     everything else the typer app."""
     from trainer_lint import fastpath
 
-    if fastpath.dispatch(sys.argv[1:], {"check": check}):
+    if fastpath.dispatch(sys.argv[1:], {"check": check, "server": server}):
         return
     app()
