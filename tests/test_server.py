@@ -59,32 +59,42 @@ def check_json(path: Path) -> list[dict[str, Any]]:
     return json.loads(done.stdout)["diagnostics"]
 
 
-def as_check(diagnostics: list[T.Diagnostic], text: str) -> list[tuple[int, int, int, int, str, str, str]]:
-    """LSP diagnostics in ``check``'s terms: 1-based lines, columns in characters."""
-    lines = text.split("\n")
+Finding = tuple[int, int, str, str, str]
+"""A diagnostic as ``(start offset, end offset, code, severity, message)`` in the text: the
+common ground of ``check``'s spans (TOML lines, character columns) and LSP ranges."""
 
-    def column(line: int, units: int) -> int:
-        source = lines[line] if line < len(lines) else ""
-        count = 0
-        for index, char in enumerate(source):
-            if count >= units:
-                return index + 1
-            count += 2 if ord(char) > 0xFFFF else 1
-        return len(source) + 1
 
+def as_check(diagnostics: list[T.Diagnostic], text: str) -> list[Finding]:
+    """LSP diagnostics (UTF-16 positions, LSP line breaks) as offsets into ``text``."""
+    from trainer_lint.server.text import Lines
+
+    lines = Lines(text)
     severity = {1: "error", 2: "warning", 3: "info"}
     return sorted(
-        (
-            d.range.start.line + 1, column(d.range.start.line, d.range.start.character),
-            d.range.end.line + 1, column(d.range.end.line, d.range.end.character),
-            str(d.code), severity[int(d.severity)], d.message,
-        )
+        (lines.offset(d.range.start), lines.offset(d.range.end), str(d.code), severity[int(d.severity)], d.message)
         for d in diagnostics
     )
 
 
-def from_check(found: list[dict[str, Any]]) -> list[tuple[int, int, int, int, str, str, str]]:
-    return sorted((d["line"], d["column"], d["end_line"], d["end_column"], d["code"], d["severity"], d["message"]) for d in found)
+def from_check(found: list[dict[str, object]], text: str) -> list[Finding]:
+    """``check``'s diagnostics (``--format json`` fields) as offsets into ``text``, clamped to it
+    (an LSP range cannot point past the end of the text)."""
+    shift = 1 if text.startswith("\ufeff") else 0  # check's spans count from after a BOM
+    text = text[shift:]
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def offset(line: int, column: int) -> int:
+        index = min(max(line, 1), len(starts)) - 1
+        limit = starts[index + 1] if index + 1 < len(starts) else len(text)
+        at = min(starts[index] + max(column, 1) - 1, limit)
+        if 0 < at < len(text) and text[at - 1] == "\r" and text[at] == "\n":
+            at -= 1  # inside a CRLF line break: LSP can only point before it
+        return shift + at
+
+    return sorted(
+        (offset(d["line"], d["column"]), offset(d["end_line"], d["end_column"]), d["code"], d["severity"], d["message"])  # type: ignore[arg-type]
+        for d in found
+    )
 
 
 def apply(text: str, edits: list[T.TextEdit]) -> str:
@@ -120,7 +130,7 @@ def test_initialize_open_change_close_shutdown(tmp_path: Path) -> None:
         assert capabilities.code_action_provider and capabilities.completion_provider
         uri = server.open("train.toml", CONFIG)
         got = await server.diagnostics(uri, version=1)
-        assert as_check(got, CONFIG) == from_check(check_json(config))
+        assert as_check(got, CONFIG) == from_check(check_json(config), CONFIG)
         assert {"TL103", "TL200", "TL320"} <= {d.code for d in got}
         cross = [d for d in got if "barebones" in d.message and "logger" in d.message]
         assert cross, [d.message for d in got]  # barebones with a logger: a cross-field rule
@@ -129,7 +139,7 @@ def test_initialize_open_change_close_shutdown(tmp_path: Path) -> None:
         version = server.change(uri, edited)
         got = await server.diagnostics(uri, version=version, after=mark)
         config.write_text(edited)
-        assert as_check(got, edited) == from_check(check_json(config))
+        assert as_check(got, edited) == from_check(check_json(config), edited)
         assert "TL103" not in {d.code for d in got} and not [d for d in got if "logger" in d.message]
         mark = len(server.published)
         server.close(uri)
@@ -159,7 +169,7 @@ def test_capabilities_of_the_fast_start_are_pygls_own() -> None:
         assert choose_encoding(client) == encoding
         built = ServerCapabilitiesBuilder(
             structured, set({**features.features, **features.builtin_features}), features.feature_options,
-            list(features.commands), T.TextDocumentSyncKind.Incremental, None, encoding,
+            list(features.commands), server._text_document_sync_kind, None, encoding,
         ).build()
         assert server.protocol._converter.unstructure(built) == capabilities.capabilities(encoding)
 
@@ -232,7 +242,7 @@ def test_settings_and_suppression_comments(tmp_path: Path) -> None:
 
     found = run(session())
     for name in ("loud.toml", "quiet.toml"):
-        assert as_check(found[name], text) == from_check(check_json(tmp_path / name)), name
+        assert as_check(found[name], text) == from_check(check_json(tmp_path / name), text), name
     assert {d.code for d in found["loud.toml"]} == {"TL103", "TL100"}
     assert {d.code for d in found["quiet.toml"]} == {"TL100"}
     assert found["legacy/old.toml"] == []  # excluded, as `check legacy/old.toml` skips it

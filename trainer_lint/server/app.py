@@ -1,7 +1,6 @@
 """The pygls language server: protocol in, the session and the feature modules out.
 
-Thin on purpose: each handler reads the document's text from pygls's workspace (which applies
-incremental changes), hands it to :class:`~trainer_lint.server.session.Session` or to a feature
+Thin on purpose: each handler reads the document's text from pygls's workspace, hands it to :class:`~trainer_lint.server.session.Session` or to a feature
 module (plain dicts in, plain dicts out), and turns the answer into lsprotocol objects. Linting
 after a change is debounced: a burst of keystrokes is linted once, :data:`DEBOUNCE_S` after the
 last one, and the diagnostics carry the version of the text they are for.
@@ -31,7 +30,11 @@ several changes at once); see docs/benchmarks.md for change-to-diagnostics times
 
 class TrainerLintServer(LanguageServer):
     def __init__(self, session: Session) -> None:
-        super().__init__("trainer-lint", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
+        # Full sync: pygls applies incremental changes by `str.splitlines`, which also breaks lines
+        # at form feeds, U+2028 and other characters LSP does not count as line breaks, and then
+        # edits the wrong place of a document that holds one (pasted binary does); a config is a
+        # few kilobytes, so the whole text per change costs nothing.
+        super().__init__("trainer-lint", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Full)
         self.session = session
         self.pending: dict[str, asyncio.TimerHandle] = {}
 

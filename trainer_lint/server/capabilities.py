@@ -22,7 +22,7 @@ def capabilities(encoding: str) -> dict[str, Any]:
     """``ServerCapabilities`` for a client with position encoding ``encoding``."""
     return {
         "positionEncoding": encoding,
-        "textDocumentSync": {"openClose": True, "change": 2, "save": True},
+        "textDocumentSync": {"openClose": True, "change": 1, "save": True},  # 1: Full
         "completionProvider": {"triggerCharacters": list(TRIGGER_CHARACTERS)},
         "hoverProvider": True,
         "definitionProvider": True,

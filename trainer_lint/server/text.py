@@ -50,23 +50,36 @@ class Lines:
         self.text = text
         self.encoding = encoding
         self.shift = 1 if text.startswith("\ufeff") else 0
-        self.starts = [0]
+        self.toml_starts = [0]
+        """Where each line starts as TOML (and so the engine's spans) counts lines: after ``\n``."""
         find = text.find
         at = find("\n")
         while at >= 0:
-            self.starts.append(at + 1)
+            self.toml_starts.append(at + 1)
             at = find("\n", at + 1)
+        self.starts = self.toml_starts
+        """Where each line starts as LSP counts lines: after ``\n``, ``\r\n`` and a lone ``\r``
+        (which TOML rejects, but an editor still shows as a line break)."""
+        if "\r" in text:
+            lone = [i + 1 for i, c in enumerate(text) if c == "\r" and text[i + 1 : i + 2] != "\n"]
+            if lone:
+                self.starts = sorted(self.toml_starts + lone)
 
     def line_text(self, line: int) -> str:
-        """Line ``line`` (0-based) without its line ending."""
+        """Line ``line`` (0-based, as LSP counts lines) without its line ending."""
         if line < 0 or line >= len(self.starts):
             return ""
-        end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
-        return self.text[self.starts[line] : end].rstrip("\r")
+        end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+        text = self.text[self.starts[line] : end]
+        if text.endswith("\n"):
+            text = text[:-1]
+        return text[:-1] if text.endswith("\r") else text
 
     def position(self, offset: int) -> dict[str, int]:
         """The LSP position of a character offset."""
         offset = max(0, min(offset, len(self.text)))
+        if 0 < offset < len(self.text) and self.text[offset - 1] == "\r" and self.text[offset] == "\n":
+            offset -= 1  # inside a CRLF line break, which LSP cannot point into
         line = bisect.bisect_right(self.starts, offset) - 1
         start = self.starts[line]
         return {"line": line, "character": units(self.text[start:offset], self.encoding)}
@@ -105,7 +118,10 @@ class Lines:
         return self.range(start + self.shift, end + self.shift)
 
     def _span_offset(self, line: int, column: int) -> int:
-        index = min(max(line, 1), len(self.starts)) - 1
-        text = self.line_text(index)
+        """The offset of a 1-based span position (TOML lines, character columns), clamped."""
+        index = min(max(line, 1), len(self.toml_starts)) - 1
+        start = self.toml_starts[index]
+        # a span may cover the line break itself (a syntax error at it): up to the next line
+        end = self.toml_starts[index + 1] if index + 1 < len(self.toml_starts) else len(self.text)
         shift = self.shift if index == 0 else 0
-        return self.starts[index] + min(max(column, 1) - 1 + shift, len(text))
+        return start + min(max(column, 1) - 1 + shift, end - start)
