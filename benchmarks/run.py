@@ -463,9 +463,23 @@ def write_doc(results: list[Result], tools: dict[str, Tool], command: str, start
     if notes:
         out += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     text = "\n".join(out) + "\n"
+    text += _kept_sections(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return text
+
+
+def _kept_sections(path: Path) -> str:
+    """Sections other benchmarks write into the same page (``benchmarks/server.py``'s, between
+    ``<!-- server:begin -->`` and ``<!-- server:end -->``), carried over unchanged."""
+    import re
+
+    try:
+        old = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    blocks = [m.group(0).rstrip("\n") for m in re.finditer(r"<!-- (\w+):begin -->.*?<!-- \1:end -->", old, re.S)]
+    return "".join(f"\n{block}\n" for block in blocks)
 
 
 # ----------------------------------------------------------------------------- main

@@ -353,7 +353,7 @@ def test_completion(tmp_path: Path) -> None:
     found = run(session())
     problems = []
     for case, (_, expected) in sorted(COMPLETIONS.items()):
-        labels = {i.label for i in found[case]}
+        labels = {i.label.strip('"') for i in found[case]}
         if not expected <= labels:
             problems.append(f"{case}: missing {sorted(expected - labels)} among {sorted(labels)[:30]}")
         if "init_args" in case:
@@ -377,7 +377,7 @@ def test_completion_inserts_toml(tmp_path: Path) -> None:
             await server.stop()
 
     items = run(session())
-    ddp = next(i for i in items if i.label == "ddp")
+    ddp = next(i for i in items if i.label == '"ddp"')
     assert apply(text, [ddp.text_edit]) == '[trainer]\nstrategy = "ddp"\n'
 
 

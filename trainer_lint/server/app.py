@@ -131,11 +131,12 @@ def build(session: Session) -> TrainerLintServer:
             ls.session.settings_changed()
 
     @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
-    def complete(ls: TrainerLintServer, params: T.CompletionParams) -> T.CompletionList:
+    def complete(ls: TrainerLintServer, params: T.CompletionParams) -> list[dict[str, Any]]:
+        # plain dicts: the result type is a union, which pygls's converter passes through as is
+        # (structuring a few dozen items would cost more than computing them)
         uri = params.text_document.uri
         linted = ls.current(uri)
-        items = [] if linted is None or not linted.engaged else completion.complete(ls.text(uri), linted.lines, params.position, ls.knowledge(uri))
-        return T.CompletionList(is_incomplete=False, items=ls.structure(items, list[T.CompletionItem]))
+        return [] if linted is None or not linted.engaged else completion.complete(ls.text(uri), linted.lines, params.position, ls.knowledge(uri))
 
     @server.feature(T.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: TrainerLintServer, params: T.HoverParams) -> T.Hover | None:
@@ -147,21 +148,19 @@ def build(session: Session) -> TrainerLintServer:
         return ls.structure(found, T.Hover) if found is not None else None
 
     @server.feature(T.TEXT_DOCUMENT_DEFINITION)
-    def on_definition(ls: TrainerLintServer, params: T.DefinitionParams) -> list[T.Location]:
+    def on_definition(ls: TrainerLintServer, params: T.DefinitionParams) -> list[dict[str, Any]]:
         uri = params.text_document.uri
         linted = ls.current(uri)
         if linted is None or not linted.engaged:
             return []
-        found = definition.definition(ls.text(uri), linted.lines, params.position, ls.knowledge(uri), ls.session.encoding)
-        return ls.structure(found, list[T.Location])
+        return definition.definition(ls.text(uri), linted.lines, params.position, ls.knowledge(uri), ls.session.encoding)
 
     @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS))
-    def on_code_action(ls: TrainerLintServer, params: T.CodeActionParams) -> list[T.CodeAction]:
+    def on_code_action(ls: TrainerLintServer, params: T.CodeActionParams) -> list[dict[str, Any]]:
         uri = params.text_document.uri
         linted = ls.current(uri)
         if linted is None:
             return []
-        found = actions.code_actions(uri, linted, params.range, params.context.only)
-        return ls.structure(found, list[T.CodeAction])
+        return actions.code_actions(uri, linted, params.range, params.context.only)
 
     return server

@@ -91,7 +91,7 @@ def _values(found: cursor_module.Scan, lines: Lines, offset: int, knowledge: Kno
             "label": value.label,
             "kind": CLASS if is_class else ENUM_MEMBER,
             "sortText": f"{index:04d}",
-            "filterText": (cursor.quote + value.label) if cursor.quote else value.label,
+            "filterText": value.toml,
             "textEdit": _edit(lines, cursor, offset, value.toml),
         }
         if value.doc:

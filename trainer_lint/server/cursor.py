@@ -16,6 +16,7 @@ It never raises: text it cannot follow ends the scan.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,15 +65,27 @@ class Token:
         if self.closed:
             inner = inner[:-quote]
         if self.kind in ("basic", "mlbasic") and "\\" in inner:
-            try:
-                return inner.encode("utf-8", "surrogatepass").decode("unicode_escape")
-            except UnicodeDecodeError:
-                return inner
+            return _ESCAPE.sub(_unescape, inner)
         return inner
 
 
-def tokens(text: str) -> list[Token]:
-    return [Token(m.lastgroup or "other", m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """One escape of a TOML basic string; one TOML does not have stays as written."""
+    hex_digits = match.group(1) or match.group(2)
+    if hex_digits:
+        code = int(hex_digits, 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
+    return _ESCAPES.get(match.group(3), match.group(0))
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The tokens of ``text``, lazily (a scan stops when it knows enough)."""
+    for m in _TOKEN.finditer(text):
+        yield Token(m.lastgroup or "other", m.group(), m.start(), m.end())
 
 
 @dataclass
@@ -134,6 +147,9 @@ class _Scanner:
         self.header: list[str] | None = None
         self.header_array = False
         self.header_dot = True
+        self.done = False
+        """Set once a header after the cursor starts a table the cursor's table cannot continue
+        in: nothing later can be a sibling of the cursor's keys."""
 
     # --------------------------------------------------------------------- helpers
 
@@ -190,6 +206,8 @@ class _Scanner:
         for token in self.tokens:
             if token.kind == "space":
                 continue
+            if self.done:
+                break
             if not self.found and (self.offset < token.start or (self.offset == token.start and token.kind != "word" and not token.is_string)):
                 self.at_gap(token)
             if self.header is not None:
@@ -265,6 +283,11 @@ class _Scanner:
         if token.text in ("]", "]]") or token.kind == "newline":
             keys = self.header
             self.header = None
+            if self.found and self.scan.cursor.kind != "header":
+                mine = [p for p in self.scan.cursor.table if isinstance(p, str)]
+                if keys[: len(mine)] != mine or (self.header_array and keys == mine):
+                    self.done = True
+                    return
             frame = self.stack[0]
             frame.path = self.table_path(keys, self.header_array)
             frame.state, frame.keys = ("after" if token.kind != "newline" else "key"), []

@@ -33,7 +33,7 @@ def hover(text: str, lines: Lines, position: Any, knowledge: Knowledge) -> dict[
         else:
             class_path = class_path_beside(found, path[:-2]) if len(path) >= 2 and path[-2] == "init_args" else None
             for value in shape.values_at(path, knowledge, class_path):
-                if value.label.lower() == cursor.word.lower() and value.doc:
+                if value.toml.strip('"').lower() == cursor.word.lower() and value.doc:
                     doc = f"`{value.label}`: {value.doc}"
                     break
             key_path = tuple(p for p in path if not isinstance(p, int))

@@ -5,7 +5,8 @@ classes), which alone would spend the budget for "start to first diagnostics" (3
 process starts with a small JSON-RPC reader of its own: it answers ``initialize`` (with
 :func:`~trainer_lint.server.capabilities.capabilities`, the same capabilities pygls computes),
 lints the first document the client opens and publishes its diagnostics, and only then imports
-pygls. pygls is then given the whole conversation from its first byte, so its state (client
+pygls, in a background thread, while it goes on linting the documents the client opens and
+changes. At the first request (or once pygls is loaded), pygls is given the whole conversation from its first byte, so its state (client
 capabilities, workspace, open documents) is exactly as if it had read it itself; the one answer
 it would send twice (to ``initialize``) is dropped, and the session does not publish the same
 diagnostics twice. Anything the fast start does not know (a request before the first document)
@@ -159,11 +160,12 @@ def main(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
     consumed = bytearray()
     answered = None
     session: Session | None = None
-    while True:
+    loader: threading.Thread | None = None
+    while loader is None or loader.is_alive():
         raw, message = read_message(stdin)
         consumed += raw
         if message is None:
-            if not raw:
+            if not raw and loader is None:
                 return 0  # the client went away before anything happened
             break
         method = message.get("method")
@@ -179,15 +181,44 @@ def main(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
 
             write_message(stdout, {"jsonrpc": "2.0", "id": answered, "result": {"capabilities": capabilities(encoding), "serverInfo": {"name": "trainer-lint", "version": __version__}}})
             continue
-        if method == "initialized" and session is not None:
-            continue
-        if method == "textDocument/didOpen" and session is not None:
-            item = (message.get("params") or {}).get("textDocument") or {}
-            if isinstance(item.get("uri"), str) and isinstance(item.get("text"), str):
-                session.open(item["uri"], item["text"], item.get("version"))
-                session.refresh(item["uri"])
-        break
+        if session is None or not _handle(session, method, message.get("params") or {}):
+            break  # a request, or something only pygls knows: hand over now
+        if method == "textDocument/didOpen" and loader is None:
+            # first diagnostics are out: load pygls in the background while documents keep being
+            # linted here (the import is mostly waiting on the disk and the GIL is released then)
+            loader = threading.Thread(target=_load, name="load-pygls", daemon=True)
+            loader.start()
+    if loader is not None:
+        loader.join()
     return _hand_over(session, Replay(bytes(consumed), stdin), DropAnswer(stdout, answered))
+
+
+def _handle(session: Session, method: Any, params: dict[str, Any]) -> bool:
+    """Handle a notification the fast start knows (documents opened, changed, closed); False
+    for anything else."""
+    document = params.get("textDocument") or {}
+    uri = document.get("uri")
+    if method == "initialized":
+        return True
+    if method == "textDocument/didOpen" and isinstance(uri, str) and isinstance(document.get("text"), str):
+        session.open(uri, document["text"], document.get("version"))
+        session.refresh(uri)
+        return True
+    if method == "textDocument/didChange" and isinstance(uri, str):
+        changes = params.get("contentChanges") or []
+        if not changes or any("range" in change or not isinstance(change.get("text"), str) for change in changes):
+            return False  # not a whole-text change: leave it to pygls
+        session.change(uri, changes[-1]["text"], document.get("version"))
+        session.refresh(uri)
+        return True
+    if method == "textDocument/didClose" and isinstance(uri, str):
+        session.close(uri)
+        return True
+    return False
+
+
+def _load() -> None:
+    import trainer_lint.server.app  # noqa: F401
 
 
 def _publish(stdout: BinaryIO, uri: str, version: int | None, diagnostics: list[dict[str, Any]]) -> None:
