@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.rules.base import Context, Rule, show, trainer_key
-from trainer_lint.rules.loops import (
+from trainer_lint.rules.loops.values import (
     LIMITS,
     batch_limit_problem,
     fast_dev_run,

@@ -1,0 +1,299 @@
+"""What the config selects, modelled on Lightning's ``_AcceleratorConnector``: accelerator,
+strategy and precision names, ``devices`` as each accelerator's ``parse_devices`` reads it, and the
+:class:`Facts` of a file that the TL3xx rules share (computed once per file by :func:`facts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+from trainer_lint.rules.base import Context, show, trainer_key
+
+ACCELERATOR_KEY = trainer_key("accelerator")
+
+
+DEVICES_KEY = trainer_key("devices")
+
+
+STRATEGY_KEY = trainer_key("strategy")
+
+
+PRECISION_KEY = trainer_key("precision")
+
+
+CONCRETE = ("cpu", "cuda", "mps", "tpu")
+"""What ``accelerator = "auto"`` can resolve to (``_select_auto_accelerator``)."""
+
+
+PRECISION_ALIASES = {"64": "64-true", "32": "32-true", "16": "16-mixed", "bf16": "bf16-mixed"}
+"""``_PRECISION_INPUT_STR_ALIAS_CONVERSION`` in ``lightning/fabric/plugins/precision/precision.py``."""
+
+
+SHARDED_PRECISIONS = ("32-true", "16-true", "bf16-true", "16-mixed", "bf16-mixed")
+"""``_PRECISION_INPUT`` of ``FSDPPrecision`` and ``DeepSpeedPrecision``."""
+
+
+XLA_PRECISIONS = ("32-true", "16-true", "bf16-true")
+"""``_PRECISION_INPUT`` of ``XLAPrecision``."""
+
+
+XLA_STRATEGIES = ("xla", "xla_debug", "single_xla", "single_tpu")
+
+
+FORK_STRATEGIES = (
+    "ddp_fork",
+    "ddp_fork_find_unused_parameters_false",
+    "ddp_fork_find_unused_parameters_true",
+    "ddp_notebook",
+    "ddp_notebook_find_unused_parameters_false",
+    "ddp_notebook_find_unused_parameters_true",
+)
+"""``_DDP_FORK_ALIASES`` in ``lightning/pytorch/strategies/ddp.py``."""
+
+
+def is_fsdp(strategy: Optional[str]) -> bool:
+    return strategy in ("fsdp", "fsdp_cpu_offload")
+
+
+def is_deepspeed(strategy: Optional[str]) -> bool:
+    return strategy is not None and strategy.startswith("deepspeed")
+
+
+def is_xla(strategy: Optional[str]) -> bool:
+    return strategy in XLA_STRATEGIES
+
+
+def is_ddp_family(strategy: Optional[str]) -> bool:
+    """The MPS check in ``_check_config_and_set_final_flags``: "ddp" or "deepspeed" in the name."""
+    return strategy is not None and ("ddp" in strategy or "deepspeed" in strategy)
+
+
+@dataclass(frozen=True)
+class DeviceProblem:
+    """Why an accelerator's ``parse_devices`` (or the connector before it) raises for ``devices``."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Devices:
+    """``devices`` as an accelerator reads it: how many processes per node, when known."""
+
+    count: Optional[int]
+    """Processes per node; None when it depends on the machine (``"auto"``, ``-1`` on GPUs)."""
+    problem: Optional[DeviceProblem] = None
+
+
+_UNKNOWN = Devices(None)
+
+
+NO_DEVICES = "TL300"
+
+
+CPU_COUNT = "TL301"
+
+
+NEGATIVE_DEVICES = "TL302"
+
+
+DUPLICATE_DEVICES = "TL303"
+
+
+MPS_DEVICES = "TL304"
+
+
+TPU_DEVICES = "TL305"
+
+
+def _read_string(text: str) -> Union[int, list[int], None]:
+    """``_normalize_parse_gpu_string_input``: an int, a list of ints, or None when unreadable."""
+    try:
+        if text == "-1":
+            return -1
+        if "," in text:
+            return [int(x.strip()) for x in text.split(",") if len(x) > 0]
+        return int(text.strip())
+    except ValueError:
+        return None
+
+
+def _selects_nothing(devices: Any) -> bool:
+    """``devices`` that select no device for every accelerator: 0, "0", [] and their spellings."""
+    if devices in ([], 0, "0"):
+        return True
+    if isinstance(devices, str) and devices != "auto":
+        read = _read_string(devices)
+        return read == 0 or read == []
+    return False
+
+
+def _as_indices(devices: Any) -> Union[int, list[int], None]:
+    """``devices`` as an int or a list of indices; None for "auto" or an unreadable string."""
+    if isinstance(devices, str):
+        return None if devices == "auto" else _read_string(devices)
+    return devices  # type: ignore[no-any-return]
+
+
+def say_devices(devices: Any) -> str:
+    return f"`devices = {show(devices)}`"
+
+
+def parse_devices(accelerator: str, devices: Any) -> Devices:
+    """What ``accelerator``'s ``parse_devices`` does with ``devices`` (already well-typed).
+
+    Strings the schema rejects (TL102) are treated as ``"auto"``: they are reported once, there.
+    """
+    if _selects_nothing(devices):
+        return Devices(0, DeviceProblem(NO_DEVICES, f"{say_devices(devices)} selects no device; use at least `devices = 1`"))
+    if devices == "auto":
+        return Devices(1) if accelerator in ("cpu", "mps") else _UNKNOWN
+    value = _as_indices(devices)
+    if value is None:
+        return _UNKNOWN
+    if accelerator == "cpu":
+        return _cpu_devices(devices, value)
+    if accelerator == "tpu":
+        return _tpu_devices(devices, value)
+    return _gpu_devices(accelerator, devices, value)
+
+
+def _negative(devices: Any, value: Union[int, list[int]]) -> Optional[DeviceProblem]:
+    if isinstance(value, int) and value < -1:
+        return DeviceProblem(
+            NEGATIVE_DEVICES,
+            f"{say_devices(devices)} is negative; use a positive count, or -1 for every device of a GPU accelerator",
+        )
+    if isinstance(value, list) and any(v < 0 for v in value):
+        return DeviceProblem(
+            NEGATIVE_DEVICES, f"{say_devices(devices)} lists a negative device index; indices start at 0"
+        )
+    return None
+
+
+def _cpu_devices(devices: Any, value: Union[int, list[int]]) -> Devices:
+    # _parse_cpu_cores: a str of digits becomes an int; anything but an int > 0 raises.
+    if isinstance(devices, str) and devices.strip().isdigit():
+        return Devices(int(devices))
+    if isinstance(devices, int) and devices > 0:
+        return Devices(devices)
+    problem = _negative(devices, value)
+    if problem is not None:
+        return Devices(None, problem)
+    count = len(value) if isinstance(value, list) else 1
+    if isinstance(devices, list) or (isinstance(devices, str) and "," in devices):
+        message = (
+            f"{say_devices(devices)} selects device indices, but the CPU accelerator takes a count of processes: "
+            f"use `devices = {count}`"
+        )
+    elif value == -1:
+        message = f"{say_devices(devices)} means every GPU, but the CPU accelerator takes a count of processes: use `devices = 1`"
+    else:
+        message = f"{say_devices(devices)}: the CPU accelerator takes a count of processes written with digits only: use `devices = {value}`"
+    return Devices(None, DeviceProblem(CPU_COUNT, message))
+
+
+def _gpu_devices(accelerator: str, devices: Any, value: Union[int, list[int]]) -> Devices:
+    # _parse_gpu_ids: -1 is every device, N > 0 is range(N), a list is indices that must be unique.
+    problem = _negative(devices, value)
+    if problem is not None:
+        return Devices(None, problem)
+    if isinstance(value, list) and len(value) != len(set(value)):
+        seen: set[int] = set()
+        repeated = sorted({v for v in value if v in seen or seen.add(v)})
+        return Devices(
+            None,
+            DeviceProblem(
+                DUPLICATE_DEVICES,
+                f"{say_devices(devices)} names device {', '.join(map(str, repeated))} more than once; each index may appear once",
+            ),
+        )
+    if accelerator == "mps":
+        # An Apple GPU is one device: _get_all_available_mps_gpus() returns [0].
+        if value == -1 or value == 1 or value == [0]:
+            return Devices(1)
+        return Devices(
+            None,
+            DeviceProblem(
+                MPS_DEVICES,
+                f"{say_devices(devices)} asks for more than the single Apple GPU (MPS device 0): use `devices = 1`",
+            ),
+        )
+    if value == -1:
+        return _UNKNOWN
+    return Devices(len(value) if isinstance(value, list) else value)
+
+
+def _tpu_devices(devices: Any, value: Union[int, list[int]]) -> Devices:
+    # _check_tpu_devices_valid: 1, the number of TPU cores, or [i] for one core.
+    if isinstance(value, int) and value > 0:
+        return Devices(value)
+    if isinstance(value, list) and len(value) == 1 and value[0] >= 0:
+        return Devices(1)
+    if isinstance(value, list) and value and all(v >= 0 for v in value):
+        message = f"{say_devices(devices)} lists several TPU cores; a TPU takes 1, every core (e.g. 8) or one core as `[i]`"
+    else:
+        message = f"{say_devices(devices)} is not a TPU device count; a TPU takes 1, every core (e.g. 8) or one core as `[i]`"
+    return Devices(None, DeviceProblem(TPU_DEVICES, message))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The config's hardware settings, as the connector would read them."""
+
+    accelerator: Optional[str]
+    """"cpu", "cuda", "mps", "tpu", "hpu" or "auto" ("gpu" reads as "cuda"); None for a class."""
+    accelerator_written: Any
+    strategy: Optional[str]
+    """The strategy name lower-cased, "auto" when unset; None for a class."""
+    devices: Any
+    num_nodes: int
+    precision: Optional[str]
+    """The unified precision string ("16" -> "16-mixed"), None when unset."""
+    per_accelerator: dict[str, Devices]
+    """``devices`` read by each concrete accelerator the config may end up on."""
+
+    @property
+    def explicit(self) -> bool:
+        """An accelerator chosen by name, not by "auto" nor a class."""
+        return self.accelerator in CONCRETE
+
+    @property
+    def device_count(self) -> Optional[int]:
+        if self.explicit:
+            return self.per_accelerator[self.accelerator].count  # type: ignore[index]
+        return None
+
+
+def facts(ctx: Context) -> Facts:
+    """The :class:`Facts` of the file, computed once."""
+    return ctx.cached("hardware_facts", lambda: _facts(ctx))
+
+
+def _facts(ctx: Context) -> Facts:
+    written = ctx.get("accelerator")
+    accelerator: Optional[str] = None
+    if isinstance(written, str) and "." not in written:
+        accelerator = "cuda" if written == "gpu" else written
+    strategy = ctx.get("strategy")
+    strategy = strategy.lower() if isinstance(strategy, str) and "." not in strategy else None
+    # A devices array with a mistyped element is reported by TL100 and reads as unset here.
+    devices = ctx.get("devices") if ctx.is_clean("devices") else "auto"  # "auto" is the default
+    precision = ctx.get("precision")
+    if precision is not None:
+        precision = PRECISION_ALIASES.get(str(precision), str(precision))
+    if accelerator in CONCRETE:
+        per = {accelerator: parse_devices(accelerator, devices)}  # type: ignore[dict-item]
+    else:
+        per = {name: parse_devices(name, devices) for name in CONCRETE}
+    num_nodes = ctx.get("num_nodes")
+    return Facts(accelerator, written, strategy, devices, num_nodes if isinstance(num_nodes, int) else 1, precision, per)
+
+
+def say_accelerator(value: Any) -> str:
+    return f"`accelerator = {show(value)}`"
+
+
+def say_strategy(ctx: Context) -> str:
+    return f"`strategy = {show(ctx.trainer.get('strategy'))}`"
