@@ -216,7 +216,8 @@ def measure_start(folder: Path, text: str, rounds: int) -> list[float]:
     return times
 
 
-def measure_changes(folder: Path, text: str, changes: int, pace: float) -> list[float]:
+def opened(folder: Path, text: str) -> tuple[Client, str]:
+    """A started, initialized server with ``text`` open as ``big.toml``, first diagnostics in."""
     config = folder / "big.toml"
     config.write_text(text)
     client = Client(command(), env(), str(folder))
@@ -224,6 +225,11 @@ def measure_changes(folder: Path, text: str, changes: int, pace: float) -> list[
     uri = config.as_uri()
     client.send({"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}}})
     client.wait(published(uri, 1))
+    return client, uri
+
+
+def measure_changes(folder: Path, text: str, changes: int, pace: float) -> list[float]:
+    client, uri = opened(folder, text)
     times = []
     for version in range(2, changes + 2):
         edited = text.replace("max_epochs = 100", f"max_epochs = {version}")  # a keystroke in a value
@@ -236,13 +242,7 @@ def measure_changes(folder: Path, text: str, changes: int, pace: float) -> list[
 
 
 def measure_completion(folder: Path, text: str, rounds: int) -> dict[str, list[float]]:
-    config = folder / "big.toml"
-    config.write_text(text)
-    client = Client(command(), env(), str(folder))
-    client.initialize(folder)
-    uri = config.as_uri()
-    client.send({"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}}})
-    client.wait(published(uri, 1))
+    client, uri = opened(folder, text)
     lines = text.split("\n")
     places = {
         "Trainer keys": {"line": lines.index("[trainer]") + 1, "character": 0},

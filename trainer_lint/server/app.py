@@ -64,13 +64,15 @@ class TrainerLintServer(LanguageServer):
         return self.workspace.get_text_document(uri).source
 
     def current(self, uri: str) -> Any:
-        """The session's lint result for the client's current text of ``uri``."""
+        """The session's lint result for the client's current text of ``uri`` (None for a
+        document the client has not opened)."""
+        if uri not in self.session.documents:
+            return None
         document = self.workspace.get_text_document(uri)
         self.session.change(uri, document.source, document.version)
         return self.session.lint(uri)
 
-    def knowledge(self, uri: str) -> Knowledge:
-        linted = self.current(uri)
+    def knowledge(self, uri: str, linted: Any) -> Knowledge:
         return _knowledge(linted.options, uri_to_path(uri))
 
 
@@ -136,7 +138,7 @@ def build(session: Session) -> TrainerLintServer:
         # (structuring a few dozen items would cost more than computing them)
         uri = params.text_document.uri
         linted = ls.current(uri)
-        return [] if linted is None or not linted.engaged else completion.complete(ls.text(uri), linted.lines, params.position, ls.knowledge(uri))
+        return [] if linted is None or not linted.engaged else completion.complete(ls.text(uri), linted.lines, params.position, ls.knowledge(uri, linted))
 
     @server.feature(T.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: TrainerLintServer, params: T.HoverParams) -> T.Hover | None:
@@ -144,7 +146,7 @@ def build(session: Session) -> TrainerLintServer:
         linted = ls.current(uri)
         if linted is None or not linted.engaged:
             return None
-        found = hover.hover(ls.text(uri), linted.lines, params.position, ls.knowledge(uri))
+        found = hover.hover(ls.text(uri), linted.lines, params.position, ls.knowledge(uri, linted))
         return ls.structure(found, T.Hover) if found is not None else None
 
     @server.feature(T.TEXT_DOCUMENT_DEFINITION)
@@ -153,7 +155,7 @@ def build(session: Session) -> TrainerLintServer:
         linted = ls.current(uri)
         if linted is None or not linted.engaged:
             return []
-        return definition.definition(ls.text(uri), linted.lines, params.position, ls.knowledge(uri), ls.session.encoding)
+        return definition.definition(ls.text(uri), linted.lines, params.position, ls.knowledge(uri, linted), ls.session.encoding)
 
     @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS))
     def on_code_action(ls: TrainerLintServer, params: T.CodeActionParams) -> list[dict[str, Any]]:

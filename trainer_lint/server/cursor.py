@@ -29,7 +29,7 @@ _TOKEN = re.compile(
     r"|(?P<literal>'[^'\n]*(?:'|(?=\n)|\Z))"
     r"|(?P<comment>#[^\n]*)"
     r"|(?P<newline>\r?\n)"
-    r"|(?P<space>[ \t]+)"
+    r"|(?P<space>[ \t\ufeff]+)"  # a byte order mark is blank space
     r"|(?P<word>[A-Za-z0-9_\-+:]+)"
     r"|(?P<punct>\[\[|\]\]|[\[\]{}=.,])"
     r"|(?P<other>.)",

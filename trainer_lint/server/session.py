@@ -45,6 +45,11 @@ def uri_to_path(uri: str) -> str | None:
     return os.path.normpath(path)
 
 
+def _older(version: int | None, than: int | None) -> bool:
+    """Whether document version ``version`` comes before ``than`` (LSP versions only increase)."""
+    return version is not None and than is not None and version < than
+
+
 @dataclass
 class Linted:
     """The lint result of one version of a document, and what the client was sent for it."""
@@ -107,8 +112,9 @@ class Session:
 
     def open(self, uri: str, text: str, version: int | None) -> OpenDocument:
         known = self.documents.get(uri)
-        if known is not None and known.text == text and known.version == version:
-            return known  # opened again with the same text (the fast start's documents, replayed)
+        if known is not None and (known.text == text and known.version == version or _older(version, known.version)):
+            # the fast start's messages, replayed to pygls: this document is already further on
+            return known
         path = uri_to_path(uri)
         document = OpenDocument(uri, path or uri, path is not None, text, version)
         self.documents[uri] = document
@@ -118,6 +124,8 @@ class Session:
         document = self.documents.get(uri)
         if document is None:
             return self.open(uri, text, version)
+        if _older(version, document.version):
+            return document  # a replayed change the document has already had
         document.text = text
         document.version = version
         return document
