@@ -11,8 +11,9 @@ same cases make the table in ``docs/editors.md``; print it with
 ``python tests/test_schema_servers.py``.
 
 What a server cannot do whatever the schema says is an ``xfail`` with the reason, so that it is
-reported, not hidden (Taplo never completes inside an ``[[array of tables]]`` entry's
-sub-tables: it reads the wrong entry, or panics on an empty line under a sub-table header).
+reported, not hidden (Taplo never completes inside an ``[[array of tables]]`` entry's inline
+tables or sub-tables, and panics on an empty line under such a sub-table's header);
+:func:`test_known_limits_are_the_servers` shows each such limit with a plain schema too.
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ CASES = [
 KNOWN_LIMITS = {
     ("tombi", "cross-field"): "a schema cannot say that two keys conflict",
     ("taplo", "cross-field"): "a schema cannot say that two keys conflict",
-    ("taplo", "checkpoint-args-inline"): "Taplo resolves the keys inside an `[[array of tables]]` entry's inline table against the wrong entry and offers nothing, whatever the schema (also with a plain schema)",
+    ("taplo", "checkpoint-args-inline"): "Taplo offers nothing inside the inline tables of an `[[array of tables]]` entry, whatever the schema",
     ("taplo", "checkpoint-args-subtable"): "Taplo panics (`Query::parent_table_or_array_table` unwraps a missing node) on an empty line under a sub-table of an `[[array of tables]]` entry, whatever the schema",
     ("taplo", "hover-init-arg-array"): "Taplo offers no hover inside an `[[array of tables]]` entry's inline table, whatever the schema",
 }

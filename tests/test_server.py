@@ -470,3 +470,19 @@ def test_server_command_does_not_build_the_typer_app() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=server_env(), timeout=60)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [], done.stderr
+
+
+def test_only_toml_documents_are_linted(tmp_path: Path) -> None:
+    """A client that sends every document gets nothing for the ones that are not TOML."""
+
+    async def session() -> tuple[list[T.Diagnostic], list[T.Diagnostic]]:
+        server = await start(tmp_path)
+        try:
+            python = server.open("train.py", "[trainer]\nmax_epoch = 3\n", language="python")
+            toml = server.open("notes.toml", "[trainer]\nmax_epoch = 3\n", language="plaintext")  # the suffix says TOML
+            return await server.diagnostics(python, version=1), await server.diagnostics(toml, version=1)
+        finally:
+            await server.stop()
+
+    python, toml = run(session())
+    assert python == [] and [d.code for d in toml] == ["TL103"]

@@ -106,7 +106,7 @@ def build(session: Session) -> TrainerLintServer:
     @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: TrainerLintServer, params: T.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        ls.session.open(item.uri, item.text, item.version)
+        ls.session.open(item.uri, item.text, item.version, item.language_id)
         ls.session.refresh(item.uri)
 
     @server.feature(T.TEXT_DOCUMENT_DID_CHANGE)

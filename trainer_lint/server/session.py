@@ -28,6 +28,11 @@ from trainer_lint.options import Options
 from trainer_lint.server.diagnostics import to_lsp
 from trainer_lint.server.text import Lines
 
+LANGUAGES = ("toml",)
+"""The documents the server lints: those whose LSP language id, or file suffix, is one of these.
+Which format a file is, is the engine's business (:func:`trainer_lint.engine.lint_text` reads the
+path); a format the engine learns is one more name here."""
+
 Publish = Callable[[str, "int | None", "list[dict[str, Any]]"], None]
 """``publish(uri, version, diagnostics)``: send ``textDocument/publishDiagnostics``."""
 
@@ -93,6 +98,12 @@ class OpenDocument:
     linted: Linted | None = None
     sent: tuple[int | None, list[dict[str, Any]]] | None = None
     """The version and diagnostics last published."""
+    language: str | None = None
+
+    @property
+    def served(self) -> bool:
+        """Whether this is a document the server lints (see :data:`LANGUAGES`)."""
+        return self.language in LANGUAGES or os.path.splitext(self.path)[1].lstrip(".").lower() in LANGUAGES
 
 
 class Session:
@@ -110,13 +121,13 @@ class Session:
 
     # ------------------------------------------------------------------ documents
 
-    def open(self, uri: str, text: str, version: int | None) -> OpenDocument:
+    def open(self, uri: str, text: str, version: int | None, language: str | None = None) -> OpenDocument:
         known = self.documents.get(uri)
         if known is not None and (known.text == text and known.version == version or _older(version, known.version)):
             # the fast start's messages, replayed to pygls: this document is already further on
             return known
         path = uri_to_path(uri)
-        document = OpenDocument(uri, path or uri, path is not None, text, version)
+        document = OpenDocument(uri, path or uri, path is not None, text, version, language=language)
         self.documents[uri] = document
         return document
 
@@ -173,6 +184,7 @@ class Session:
         from trainer_lint.engine import document_error, lint_text
 
         resolved, excluded = self.settings_for(document)
+        excluded = excluded or not document.served
         selection = resolved.selection_for(document.path)
         options = resolved.options
         lines = Lines(document.text, self.encoding)

@@ -201,7 +201,7 @@ def _handle(session: Session, method: Any, params: dict[str, Any]) -> bool:
     if method == "initialized":
         return True
     if method == "textDocument/didOpen" and isinstance(uri, str) and isinstance(document.get("text"), str):
-        session.open(uri, document["text"], document.get("version"))
+        session.open(uri, document["text"], document.get("version"), document.get("languageId"))
         session.refresh(uri)
         return True
     if method == "textDocument/didChange" and isinstance(uri, str):
