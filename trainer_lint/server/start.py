@@ -181,11 +181,15 @@ def main(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
 
             write_message(stdout, {"jsonrpc": "2.0", "id": answered, "result": {"capabilities": capabilities(encoding), "serverInfo": {"name": "trainer-lint", "version": __version__}}})
             continue
-        if session is None or not _handle(session, method, message.get("params") or {}):
+        try:
+            handled = session is not None and _handle(session, method, message.get("params") or {})
+        except Exception:  # pygls reads the message again, and its handlers report errors
+            handled = False
+        if not handled:
             break  # a request, or something only pygls knows: hand over now
         if method == "textDocument/didOpen" and loader is None:
-            # first diagnostics are out: load pygls in the background while documents keep being
-            # linted here (the import is mostly waiting on the disk and the GIL is released then)
+            # first diagnostics are out: load pygls in a thread while documents keep being linted
+            # here (the two share the CPU; a lint takes milliseconds)
             loader = threading.Thread(target=_load, name="load-pygls", daemon=True)
             loader.start()
     if loader is not None:
