@@ -470,15 +470,14 @@ def write_doc(results: list[Result], tools: dict[str, Tool], command: str, start
 
 
 def _kept_sections(path: Path) -> str:
-    """Sections other benchmarks write into the same page (``benchmarks/server.py``'s, between
-    ``<!-- server:begin -->`` and ``<!-- server:end -->``), carried over unchanged."""
-    import re
-
+    """Sections other benchmarks write into the same page, carried over unchanged: each between
+    ``<!-- NAME: begin -->`` and ``<!-- NAME: end -->`` (``benchmarks/resolver.py``'s,
+    ``benchmarks/server.py``'s)."""
     try:
         old = path.read_text(encoding="utf-8")
     except OSError:
         return ""
-    blocks = [m.group(0).rstrip("\n") for m in re.finditer(r"<!-- (\w+):begin -->.*?<!-- \1:end -->", old, re.S)]
+    blocks = [m.group(0) for m in re.finditer(r"<!-- (\w+): ?begin -->.*?<!-- \1: ?end -->", old, re.S)]
     return "".join(f"\n{block}\n" for block in blocks)
 
 

@@ -9,7 +9,6 @@ import pytest
 from trainer_lint.diagnostic import Span
 from trainer_lint.server import cursor, shape
 from trainer_lint.server.knowledge import knowledge_for
-from trainer_lint.server.locate import find_class, search_roots
 from trainer_lint.options import DEFAULT
 from trainer_lint.server.text import Lines, choose_encoding
 
@@ -96,7 +95,7 @@ def test_shape_of_the_config() -> None:
     knowledge = knowledge_for(DEFAULT, None)
     trainer = {k.name for k in shape.keys_at(("trainer",), knowledge, None)}
     assert len(trainer) == 41 and "max_epochs" in trainer
-    assert {k.name for k in shape.keys_at(("trainer", "callbacks", 0), knowledge, None)} == {"class_path", "init_args"}
+    assert {k.name for k in shape.keys_at(("trainer", "callbacks", 0), knowledge, None)} == {"class_path", "init_args", "dict_kwargs"}
     args = {k.name for k in shape.keys_at(("trainer", "callbacks", 0, "init_args"), knowledge, CHECKPOINT)}
     assert {"monitor", "save_top_k", "dirpath"} <= args
     assert shape.keys_at(("trainer", "callbacks", 0, "init_args"), knowledge, "my.Unknown") == []
@@ -110,14 +109,26 @@ def test_shape_of_the_config() -> None:
     assert {"true", "false", '"link"'} <= set(save_last)
 
 
-def test_find_class_follows_re_exports_without_importing(tmp_path) -> None:
+def test_sources_and_project_classes_without_importing(tmp_path) -> None:
+    """Sources (re-exports followed) and a project class's parameters come from the resolver,
+    which reads files: the planted package would exit the interpreter if it were imported."""
+    from trainer_lint.options import Options
+
     package = tmp_path / "pkg"
     (package / "sub").mkdir(parents=True)
     (package / "__init__.py").write_text("raise SystemExit('imported!')\nfrom .sub import Thing\n")
     (package / "sub" / "__init__.py").write_text("from .impl import Thing as Thing\n")
-    (package / "sub" / "impl.py").write_text("import os\n\nclass Thing:\n    pass\n")
-    roots = search_roots([str(tmp_path)], None)
-    assert find_class("pkg.Thing", roots) == (str(package / "sub" / "impl.py"), 3, 0)
-    assert find_class("pkg.sub.impl.Thing", roots) == (str(package / "sub" / "impl.py"), 3, 0)
-    assert find_class("pkg.Nothing", roots) is None
-    assert find_class("not a path", roots) is None
+    (package / "sub" / "impl.py").write_text(
+        "import os\nfrom typing import Literal\n\nclass Thing:\n    \"\"\"A thing.\"\"\"\n\n"
+        "    def __init__(self, size: int = 3, mode: Literal['a', 'b'] = 'a'):\n        pass\n"
+    )
+    knowledge = knowledge_for(Options(source_roots=(str(tmp_path),)), str(tmp_path / "cfg.toml"))
+    assert knowledge.source("pkg.Thing", "model") == (str(package / "sub" / "impl.py"), 4, 0)
+    entry = knowledge.lookup("pkg.Thing", "model")
+    assert entry is not None and entry.origin == "project" and entry.doc == "A thing."
+    assert [(p.name, p.annotation) for p in entry.parameters] == [("size", "int"), ("mode", "Literal['a', 'b']")]
+    modes = [v.toml for v in shape.values_at(("model", "init_args", "mode"), knowledge, "pkg.Thing")]
+    assert modes == ['"a"', '"b"']
+    assert knowledge.source("pkg.Nothing", "model") is None
+    found = knowledge.source(CHECKPOINT, "callbacks")
+    assert found is not None and found[0].endswith("model_checkpoint.py")

@@ -22,7 +22,8 @@ FAMILIES = (
     ("TL0", "The file itself"),
     ("TL1", "Types and keys"),
     ("TL2", "Trainer, loop and data-limit arguments"),
-    ("TL3", "Accelerator, devices, strategy, precision"),
+    ("TL3", "Accelerator, devices, strategy, precision (TL37x: on the target machine)"),
+    ("TL4", "Launch scripts: SLURM and torchrun"),
     ("TL5", "`class_path` objects: callbacks, loggers, strategies, profilers, plugins"),
     ("TL9", "trainer-lint's own configuration"),
 )

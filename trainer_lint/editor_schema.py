@@ -50,7 +50,7 @@ from typing import Any
 DOCS_API = "https://lightning.ai/docs/pytorch/stable/api/{path}.html"
 """Lightning's API reference page of a class (its canonical import path)."""
 
-_LINT_ONLY = ("x-choices", "x-pattern-words")
+_LINT_ONLY = ("x-choices", "x-pattern-words", "x-not-words")
 """Keywords only ``check``'s walker reads; editors ignore them."""
 
 _SCALARS = ("boolean", "integer", "number", "string")
@@ -111,6 +111,11 @@ def _branches(node: dict[str, Any], definitions: dict[str, Any]) -> list[dict[st
 
 def _is_class_object(branch: dict[str, Any]) -> bool:
     return branch.get("$ref", "").endswith("/ClassPathConfig")
+
+
+def _is_arguments_table(branch: dict[str, Any]) -> bool:
+    """The table of a class's arguments given directly (``[model]`` without ``class_path``)."""
+    return branch.get("type") == "object" and branch.get("not") == {"required": ["class_path"]}
 
 
 def _has_class_object(branches: list[dict[str, Any]]) -> bool:
@@ -174,12 +179,14 @@ def _merge(
             if items is not None:
                 merged["items"] = _item(items, slot, definitions, classes)
         elif kind == "object":
-            if len(group) != 1:
-                raise ValueError("cannot merge several table branches")
-            if _is_class_object(group[0]):
-                merged.update(classes.table(slot))
+            arguments = [b for b in group if _is_arguments_table(b)]
+            others = [b for b in group if not _is_arguments_table(b)]
+            if len(others) != 1 or len(arguments) > 1 or arguments and not _is_class_object(others[0]):
+                raise ValueError(f"cannot merge table branches {group}")
+            if _is_class_object(others[0]):
+                merged.update(classes.table(slot, arguments=bool(arguments)))
             else:
-                merged.update({k: v for k, v in group[0].items() if k != "type"})
+                merged.update({k: v for k, v in others[0].items() if k != "type"})
         else:
             raise ValueError(f"unknown type {kind!r}")
     kinds = sorted(by_type, key=_type_order)
@@ -319,7 +326,7 @@ class _Classes:
 
     def members(self, slot: str) -> list[tuple[str, dict[str, Any]]]:
         """The concrete classes a slot takes, canonical path first."""
-        kinds = self.module.SLOT_KINDS.get(slot, frozenset())
+        kinds = self.module.SLOT_KINDS.get(slot, frozenset()) - self.module.BASE_KINDS
         return [
             (path, data)
             for path, data in self.data.items()
@@ -329,22 +336,34 @@ class _Classes:
     def validated(self) -> list[tuple[str, dict[str, Any]]]:
         """The classes whose ``init_args`` the schema checks, in every slot (as the lint schema's
         :func:`trainer_lint.classes.extend_schema` does)."""
+        skipped = {"accelerator", *self.module.BASE_KINDS}
         return [
             (path, data)
             for path, data in self.data.items()
-            if not data["abstract"] and not data.get("deprecated") and data["kind"] != "accelerator"
+            if not data["abstract"] and not data.get("deprecated") and data["kind"] not in skipped
         ]
 
-    def table(self, slot: str) -> dict[str, Any]:
-        """The table form of an object in ``slot``: ``class_path`` (documented, with the slot's
-        classes as examples) and ``init_args``."""
+    def table(self, slot: str, arguments: bool = False) -> dict[str, Any]:
+        """The table form of an object in ``slot``: ``class_path``, ``init_args`` (and
+        ``dict_kwargs``), as the lint schema's ``ClassPathConfig`` says.
+
+        With ``arguments``, a table without ``class_path`` is valid too (the class's arguments
+        given directly, ``[model]`` in LightningCLI's fixed-class mode): the keys stay listed, with
+        their docs, and their rules apply only when ``class_path`` is there (``dependencies``)."""
         table = {k: copy.deepcopy(v) for k, v in self.reference.items() if k not in ("type", "allOf", "description")}
-        class_path = table["properties"]["class_path"]
-        class_path.pop("examples", None)
-        members = self.members(slot)
-        if members:
-            class_path["examples"] = [path for path, _ in members]
-        return table
+        table["properties"]["class_path"].pop("examples", None)
+        if not arguments:
+            return table
+        typed = table["properties"]
+        rules = {name: {k: v for k, v in field.items() if k not in ("description", "x-taplo")} for name, field in typed.items()}
+        listed = {name: {k: v for k, v in field.items() if k in ("description", "x-taplo")} for name, field in typed.items()}
+        listed["class_path"] = typed["class_path"]
+        extra = {k: v for k, v in table.items() if k not in ("properties", "required", "additionalProperties")}
+        return {
+            **extra,
+            "properties": listed,
+            "dependencies": {"class_path": {"properties": rules, "additionalProperties": table.get("additionalProperties", True)}},
+        }
 
     def narrowing(self, slot: str) -> dict[str, Any]:
         """A reference to the per-class branches of ``slot`` (see :meth:`branches`); for a slot

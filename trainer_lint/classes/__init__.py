@@ -34,17 +34,24 @@ SLOT_KINDS: dict[str, frozenset[str]] = {
     "profiler": frozenset({"profiler"}),
     "plugins": frozenset({"precision", "checkpoint_io", "environment", "layer_sync"}),
     "accelerator": frozenset({"accelerator"}),
-    "model": frozenset(),
-    "data": frozenset(),
+    "model": frozenset({"module"}),
+    "data": frozenset({"datamodule"}),
 }
-"""Which kinds of Lightning class each object-typed key takes (``model``/``data`` take user classes)."""
+"""Which kinds of Lightning class each object-typed key takes (``model``/``data`` take subclasses of
+``LightningModule``/``LightningDataModule``, which the snapshot holds as bases for user classes)."""
 
-SHORT_NAME_SLOTS = frozenset({"callbacks", "logger"})
-"""Slots where LightningCLI resolves a bare class name: their type is a Lightning base class, not
-``str``; elsewhere (``strategy``, ``profiler``, ``plugins``, ``accelerator``) a bare string is a
-registered name and reaches the Trainer as a string."""
+BASE_KINDS = frozenset({"module", "datamodule"})
+"""Kinds of the bases users subclass (``LightningModule``, ``LightningDataModule``), snapshotted so
+that a user class's parameters can be followed into them."""
+
+SHORT_NAME_SLOTS = frozenset(SLOT_KINDS)
+"""Slots where LightningCLI resolves a bare class name (``class_path = "DDPStrategy"``): every key
+typed with a Lightning base class resolves names among its subclasses. Where a *string* is an
+object rather than a registered name is the rules' business (``strategy = "ddp"`` is a name)."""
 
 KIND_WORDS = {
+    "module": "a LightningModule",
+    "datamodule": "a LightningDataModule",
     "callback": "a callback",
     "logger": "a logger",
     "strategy": "a strategy",
@@ -103,7 +110,8 @@ def _index() -> tuple[dict[str, str], dict[str, list[str]], frozenset[str]]:
     for canonical, info in load()["classes"].items():
         for alias in info["aliases"]:
             by_alias[alias] = canonical
-            modules.add(alias.rsplit(".", 1)[0])
+            if info["kind"] not in BASE_KINDS:  # `lightning.pytorch` exports much more than these
+                modules.add(alias.rsplit(".", 1)[0])
         by_name.setdefault(info["name"], []).append(canonical)
     return by_alias, by_name, frozenset(modules)
 
@@ -179,7 +187,7 @@ def extend_schema(schema: dict[str, Any]) -> None:
     branches: list[dict[str, Any]] = []
     examples: list[str] = []
     for canonical, data in load()["classes"].items():
-        if data["abstract"] or data.get("deprecated") or data["kind"] == "accelerator":
+        if data["abstract"] or data.get("deprecated") or data["kind"] in ("accelerator", "module", "datamodule"):
             continue
         examples.append(canonical)
         properties: dict[str, Any] = {}

@@ -19,8 +19,7 @@ Layout, one concern per module:
 ``definition``      go to a class's source
 ``cursor``          where the cursor is in a half-typed TOML document
 ``shape``           what keys and values a key path takes (schema + classes)
-``knowledge``       class providers: Lightning's snapshot, the project's sources
-``locate``          finding module files without importing them
+``knowledge``       class providers: Lightning's snapshot, the project's resolver
 ``text``            offsets, spans and LSP positions
 ==================  ===============================================================
 """

@@ -1,6 +1,6 @@
 """Where the cursor is in a TOML document that is being typed (and so often does not parse).
 
-:func:`locate` scans the text with a small, forgiving tokenizer (strings, comments, brackets,
+:func:`scan` scans the text with a small, forgiving tokenizer (strings, comments, brackets,
 ``=``, ``.``, ``,``, bare words) and follows TOML's structure: table headers (with the index of
 each ``[[array of tables]]`` entry), dotted keys, inline tables and arrays. It answers:
 

@@ -1,6 +1,6 @@
 """Go to definition on a ``class_path`` value: the ``class`` statement in the installed Lightning
-or in the project's sources, found on the file system (never imported; see
-:mod:`trainer_lint.server.locate`)."""
+or in the project's sources, found on the file system by the project's resolver (read with
+``ast``, never imported; see :mod:`trainer_lint.resolver`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def definition(text: str, lines: Lines, position: Any, knowledge: Knowledge, enc
     cursor = cursor_module.scan(text, offset).cursor
     if cursor.kind != "value" or not cursor.path or cursor.path[-1] != "class_path" or not cursor.word:
         return []
-    found = knowledge.source(cursor.word.strip())
+    from trainer_lint.server.shape import slot_of
+
+    found = knowledge.source(cursor.word.strip(), slot_of(cursor.path))
     if found is None:
         return []
     file, line, column = found

@@ -131,7 +131,7 @@ def keys_at(path: KeyPath, knowledge: Knowledge, class_path: str | None) -> list
 
 
 def _parameter_key(entry: ClassEntry, parameter: Any) -> Key:
-    return Key(parameter.name, parameter_doc(entry, parameter.name), _type_words(parameter.type or {}))
+    return Key(parameter.name, parameter_doc(entry, parameter.name), _type_words(parameter.type) or parameter.annotation)
 
 
 def parameter_doc(entry: ClassEntry, name: str) -> str:
@@ -139,7 +139,8 @@ def parameter_doc(entry: ClassEntry, name: str) -> str:
     parameter = entry.parameter(name)
     if parameter is None:
         return ""
-    parts = [f"**{entry.name}** `{name}`" + (f": {_type_words(parameter.type)}" if parameter.type else "")]
+    written = _type_words(parameter.type) or parameter.annotation
+    parts = [f"**{entry.name}** `{name}`" + (f": {written}" if written else "")]
     if parameter.doc:
         parts.append(parameter.doc)
     if parameter.required:
@@ -147,8 +148,13 @@ def parameter_doc(entry: ClassEntry, name: str) -> str:
     elif parameter.has_default:
         parts.append(f"Default: `{json.dumps(parameter.default)}`")
     if entry.link:
-        parts.append(f"[{entry.name} in the {entry.origin} docs]({entry.link})")
+        parts.append(_link(entry))
     return "\n\n".join(parts)
+
+
+def _link(entry: ClassEntry) -> str:
+    where = "its source" if entry.origin == "project" else f"the {entry.origin} docs"
+    return f"[{entry.name} in {where}]({entry.link})"
 
 
 def class_doc(entry: ClassEntry) -> str:
@@ -163,7 +169,7 @@ def class_doc(entry: ClassEntry) -> str:
             lines.append(f"- `{p.name}`{default}")
         parts.append("`init_args`:\n" + "\n".join(lines))
     if entry.link:
-        parts.append(f"[{entry.name} in the {entry.origin} docs]({entry.link})")
+        parts.append(_link(entry))
     return "\n\n".join(parts)
 
 

@@ -68,8 +68,9 @@ class DiscouragedPrecision(Rule):
 
 class Fp16MixedOnCpu(Rule):
     """## What it does
-    Flags `precision = "16-mixed"` (or `16`) with `accelerator = "cpu"`. The CPU has no fp16
-    AMP; Lightning warns and trains with `"bf16-mixed"` instead.
+    Flags `precision = "16-mixed"` (or `16`) with `accelerator = "cpu"`, or with `"auto"` on a
+    target without a GPU. The CPU has no fp16 AMP; Lightning warns and trains with `"bf16-mixed"`
+    instead.
 
     ## Why is this bad?
     The run does not use the precision the config names, and bf16 numerics differ from fp16.
@@ -102,7 +103,7 @@ class Fp16MixedOnCpu(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.precision != "16-mixed" or f.accelerator != "cpu":
+        if f.precision != "16-mixed" or f.runs_on != "cpu":
             return
         if is_fsdp(f.strategy) or is_deepspeed(f.strategy) or is_xla(f.strategy):
             return  # those strategies build their own precision plugin (or raise first)

@@ -14,6 +14,7 @@ from trainer_lint.rules.hardware.connector import (
     facts,
     is_ddp_family,
     is_fsdp,
+    machine_words,
     say_accelerator,
     say_devices,
     say_strategy,
@@ -24,7 +25,8 @@ class FsdpNeedsCuda(Rule):
     """## What it does
     Flags `strategy = "fsdp"` (or `"fsdp_cpu_offload"`) with an accelerator other than `gpu`
     or `cuda`. With `accelerator = "auto"` (or unset) it is a warning: it works only on machines
-    where "auto" finds CUDA GPUs.
+    where "auto" finds CUDA GPUs; with a target, an error where "auto" (or `"gpu"`) picks the CPU
+    or an Apple GPU.
 
     ## Why is this bad?
     `Trainer` raises `ValueError: The strategy fsdp requires a GPU accelerator`.
@@ -57,13 +59,14 @@ class FsdpNeedsCuda(Rule):
         f = facts(ctx)
         if not is_fsdp(f.strategy):
             return
-        if f.accelerator in ("cpu", "mps", "tpu", "hpu"):
+        if f.accelerator in ("cpu", "mps", "tpu", "hpu") or f.runs_on in ("cpu", "mps", "tpu"):
+            picked = f" (on {machine_words(f.machine)} it picks {f.runs_on})" if f.machine and f.runs_on != f.accelerator else ""
             yield self.report(
                 STRATEGY_KEY,
-                f"{say_strategy(ctx)} requires a CUDA GPU, but {say_accelerator(f.accelerator_written)} is set: "
-                'use `accelerator = "gpu"` or another strategy',
+                f"{say_strategy(ctx)} requires a CUDA GPU, but {say_accelerator(f.accelerator_written)} is set{picked}: "
+                'use `accelerator = "gpu"` on a GPU machine, or another strategy',
             )
-        elif f.accelerator == "auto":
+        elif f.accelerator == "auto" and f.runs_on is None:
             yield self.report(
                 STRATEGY_KEY,
                 f'{say_strategy(ctx)} requires a CUDA GPU, and `accelerator = "auto"` raises on machines without one: '
@@ -75,7 +78,8 @@ class FsdpNeedsCuda(Rule):
 class DdpOnMps(Rule):
     """## What it does
     Flags a DDP-family or DeepSpeed strategy (`ddp`, `ddp_spawn`, `deepspeed_stage_2`, ...) with
-    `accelerator = "mps"`.
+    `accelerator = "mps"`, and, with an `mps` target, with `accelerator = "auto"` or `"gpu"` too
+    (Lightning checks the accelerator as written whenever an Apple GPU is available).
 
     ## Why is this bad?
     The MPS accelerator supports one device only; `Trainer` raises `ValueError: strategies from
@@ -107,10 +111,12 @@ class DdpOnMps(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.accelerator == "mps" and is_ddp_family(f.strategy):
+        on_mps = f.runs_on == "mps" and (f.machine is None or f.machine.has("mps"))
+        if on_mps and is_ddp_family(f.strategy):
+            on = "" if f.accelerator == "mps" else f" ({say_accelerator(f.accelerator_written)} picks it on {machine_words(f.machine)})" if f.machine else ""
             yield self.report(
                 STRATEGY_KEY,
-                f'{say_strategy(ctx)} is a multi-process strategy, which `accelerator = "mps"` does not support: '
+                f"{say_strategy(ctx)} is a multi-process strategy, which the Apple GPU (MPS) does not support{on}: "
                 'remove `strategy` or use `accelerator = "cpu"`',
             )
 
@@ -202,7 +208,7 @@ class SingleDeviceOverride(Rule):
         f = facts(ctx)
         if f.strategy != "single_device":
             return
-        if f.accelerator in ("cuda", "mps", "tpu", "hpu"):
+        if f.runs_on in ("cuda", "mps", "tpu") or f.accelerator == "hpu":
             yield self.report(
                 STRATEGY_KEY,
                 f"{say_strategy(ctx)} places the model on the CPU, not on the device of {say_accelerator(f.accelerator_written)}: "
@@ -346,7 +352,7 @@ class SyncBatchnormSingleProcess(Rule):
             return
         f = facts(ctx)
         single = f.strategy == "single_device" or (
-            f.strategy == "auto" and f.explicit and f.device_count == 1 and f.num_nodes == 1
+            f.strategy == "auto" and f.runs_on is not None and f.device_count == 1 and f.num_nodes == 1
         )
         if single:
             yield self.report(

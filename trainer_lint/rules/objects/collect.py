@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from trainer_lint.diagnostic import KeyPath, format_key
+from trainer_lint.diagnostic import Diagnostic, KeyPath, format_key
 from trainer_lint.rules.base import Context, top_level
 
 TRAINER_SLOTS = ("callbacks", "logger", "strategy", "profiler", "plugins", "accelerator")
@@ -17,15 +17,18 @@ TRAINER_SLOTS = ("callbacks", "logger", "strategy", "profiler", "plugins", "acce
 TOP_SLOTS = ("model", "data")
 
 
-OBJECT_KEYS = frozenset({*TRAINER_SLOTS, *(top_level(slot) for slot in TOP_SLOTS)})
-"""Every key :func:`objects` reads (rule triggers)."""
+OBJECT_KEYS = frozenset({*TRAINER_SLOTS, *(top_level(slot) for slot in (*TOP_SLOTS, "optimizer", "lr_scheduler"))})
+"""Every key that holds objects (rule triggers): :func:`objects` reads the Trainer's and ``model``/
+``data``; the project-aware checks (:attr:`Context.class_findings`) also ``optimizer`` and ``lr_scheduler``."""
 
 
 LIST_SLOTS = frozenset({"callbacks", "logger", "plugins"})
 
 
-NAMED_SLOTS = frozenset({"strategy", "profiler", "accelerator", "plugins"})
-"""Keys where a bare string is a registered name, so only a dotted string is a class path."""
+NAMED_SLOTS = frozenset({"strategy", "accelerator"})
+"""Keys whose type tries ``str`` before a class (``Union[str, Strategy]``): a bare string there is a
+registered name, so only a dotted string is a class path. ``profiler`` (``Union[Profiler, str]``)
+tries the class first: a string is an object unless it is one of the registered profiler names."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,32 @@ def _object(slot: str, key: KeyPath, value: Any, bad: frozenset[KeyPath]) -> Obj
             init_args = None if "init_args" in value else {}
         return Obj(slot, key, path, init_args, True, classes.resolve(path, slot))
     if isinstance(value, str) and (slot not in NAMED_SLOTS or "." in value):
+        if slot == "profiler" and value.lower() in _profiler_names():
+            return None
+        if slot in TOP_SLOTS and not all(part.isidentifier() for part in value.split(".")):
+            return None  # a config file to include
         return Obj(slot, key, value, {}, False, classes.resolve(value, slot))
     return None
+
+
+def _profiler_names() -> frozenset[str]:
+    from trainer_lint.schema import choices
+
+    return choices("profiler")
+
+
+def project_findings(ctx: Context, code: str) -> list[Diagnostic]:
+    """The findings of the project-aware checks (:mod:`trainer_lint.resolver.check`) with ``code``:
+    the user's classes, bare names and LightningCLI's forms, read from source (never imported)."""
+    by_code = ctx.cached("class_findings_by_code", lambda: _by_code(ctx.class_findings))
+    return by_code.get(code, [])
+
+
+def _by_code(found: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    out: dict[str, list[Diagnostic]] = {}
+    for d in found:
+        out.setdefault(d.code, []).append(d)
+    return out
 
 
 def lightning_objects(ctx: Context) -> list[Obj]:
