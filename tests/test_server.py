@@ -486,3 +486,33 @@ def test_only_toml_documents_are_linted(tmp_path: Path) -> None:
 
     python, toml = run(session())
     assert python == [] and [d.code for d in toml] == ["TL103"]
+
+
+def test_project_classes_complete_and_hover(tmp_path: Path) -> None:
+    """The project's own classes, read by the resolver (never imported): their `init_args`
+    complete (closed values too) and their parameters have hover docs."""
+    (tmp_path / "src" / "mypkg").mkdir(parents=True)
+    (tmp_path / "src" / "mypkg" / "__init__.py").write_text("raise SystemExit('imported!')\n")
+    (tmp_path / "src" / "mypkg" / "models.py").write_text(
+        "from typing import Literal\n\n\nclass Net:\n    \"\"\"A small network.\"\"\"\n\n"
+        "    def __init__(self, hidden: int = 8, act: Literal['relu', 'gelu'] = 'relu') -> None:\n        pass\n"
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.trainer-lint]\nsource-roots = ["src"]\n')
+    keys, keys_at = split_cursor('[model]\nclass_path = "mypkg.models.Net"\ninit_args = { «» }\n')
+    values, values_at = split_cursor('[model]\nclass_path = "mypkg.models.Net"\ninit_args = { act = «» }\n')
+    hovered, hover_at = split_cursor('[model]\nclass_path = "mypkg.models.Net"\ninit_args = { hid«»den = 4 }\n')
+
+    async def session() -> tuple[list[T.CompletionItem], list[T.CompletionItem], str]:
+        server = await start(tmp_path)
+        try:
+            first = await server.completion(server.open("a.toml", keys), keys_at)
+            second = await server.completion(server.open("b.toml", values), values_at)
+            shown = await server.hover(server.open("c.toml", hovered), hover_at)
+            return first, second, shown
+        finally:
+            await server.stop()
+
+    first, second, shown = run(session())
+    assert {i.label for i in first} == {"hidden", "act"}
+    assert {i.label for i in second} == {'"relu"', '"gelu"'}
+    assert "**Net** `hidden`: int" in shown and "Default" not in shown
