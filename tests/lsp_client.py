@@ -22,7 +22,7 @@ from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 ROOT = Path(__file__).resolve().parents[1]
-TOOLS = ROOT / ".tools"
+NODE = ROOT / ".cache" / "node"
 """Where ``scripts/test.sh`` installs the npm packages the editor tests need (ignored by git)."""
 TAPLO_WRAPPER = ROOT / "tests" / "editors" / "taplo_lsp.mjs"
 CURSOR = "«»"
@@ -48,8 +48,8 @@ def tombi_command() -> list[str] | None:
 
 
 def taplo_module() -> Path | None:
-    """The installed ``@taplo/lsp`` package (``scripts/test.sh`` puts it under ``.tools/npm``)."""
-    for base in (TOOLS / "npm" / "node_modules", *map(Path, filter(None, os.environ.get("NODE_PATH", "").split(os.pathsep)))):
+    """The installed ``@taplo/lsp`` package (``scripts/test.sh`` puts it under ``.cache/node``)."""
+    for base in (NODE / "node_modules", *map(Path, filter(None, os.environ.get("NODE_PATH", "").split(os.pathsep)))):
         if (base / "@taplo" / "lsp" / "package.json").is_file():
             return base / "@taplo" / "lsp"
     return None

@@ -305,7 +305,7 @@ _RESULTS: dict[str, dict[str, str | None]] = {}
 def _results(name: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str | None]:
     if name not in _RESULTS:
         if _command(name) is None:
-            how = {"tombi": "pip install tombi", "taplo": "node and `npm install --prefix .tools/npm @taplo/lsp` (scripts/test.sh does it)"}.get(name, "pip install 'trainer-lint[lsp]'")
+            how = {"tombi": "pip install tombi", "taplo": "node and `npm install --prefix .cache/node @taplo/lsp` (scripts/test.sh does it)"}.get(name, "pip install 'trainer-lint[lsp]'")
             pytest.skip(f"{name}'s language server is not installed ({how})")
         folder = tmp_path_factory.mktemp(f"{name}-workspace")
         _RESULTS[name] = asyncio.run(run_cases(name, folder, CASES))

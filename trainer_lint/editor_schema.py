@@ -50,8 +50,9 @@ from typing import Any
 DOCS_API = "https://lightning.ai/docs/pytorch/stable/api/{path}.html"
 """Lightning's API reference page of a class (its canonical import path)."""
 
-_LINT_ONLY = ("x-choices", "x-pattern-words", "x-not-words")
-"""Keywords only ``check``'s walker reads; editors ignore them."""
+_LINT_ONLY = ("x-choices", "x-pattern-words", "x-not-words", "x-nullable", "x-none-spelling")
+"""Keywords only ``check``'s walker (and the YAML variant of the schema) read; editors of TOML
+ignore them."""
 
 _SCALARS = ("boolean", "integer", "number", "string")
 
@@ -106,7 +107,7 @@ def _branches(node: dict[str, Any], definitions: dict[str, Any]) -> list[dict[st
         name = ref.rsplit("/", 1)[-1]
         if name != "ClassPathConfig":
             return _branches(definitions[name], definitions)
-    return [{k: v for k, v in node.items() if k not in ("description", "x-taplo", "default")}]
+    return [{k: v for k, v in node.items() if k not in ("description", "x-taplo", "default", *_LINT_ONLY[1:])}]
 
 
 def _is_class_object(branch: dict[str, Any]) -> bool:
@@ -200,7 +201,7 @@ def _merge_strings(group: list[dict[str, Any]]) -> dict[str, Any]:
         return {}
     patterns: list[str] = []
     for b in group:
-        if set(b) - {"type", "pattern", "enum", "const", "x-choices", "x-pattern-words"}:
+        if set(b) - {"type", "pattern", "enum", "const", "x-choices"}:
             raise ValueError(f"cannot merge string branch {b}")
         if "pattern" in b:
             patterns.append(b["pattern"])

@@ -160,6 +160,11 @@ def toml_type(annotation: Any) -> dict[str, Any] | None:
     return None
 
 
+def _optional(annotation: Any) -> bool:
+    """Whether ``annotation`` takes None (``Optional[X]``, ``X | None``)."""
+    return type(None) in typing.get_args(annotation)
+
+
 def _merge_strings(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A plain string arm absorbs string enums (``Union[str, Literal["a"]]`` is any string)."""
     if {"type": "string"} in parts:
@@ -276,6 +281,8 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
         else:
             ok, value = _default(p.default)
             entry["default" if ok else "default_repr"] = value
+        if _optional(p.annotation) and p.default is not None:
+            entry["nullable"] = True  # None is accepted, though it is not the default (YAML's null)
         if p.name in docs:
             entry["doc"] = docs[p.name]
         params[p.name] = entry
