@@ -77,7 +77,7 @@ class _App:
 
 app: Any = _App(
     name="trainer-lint",
-    help="Lint PyTorch Lightning Trainer configs written in TOML, before anything runs.",
+    help="Lint PyTorch Lightning Trainer configs (TOML, or LightningCLI's YAML) before anything runs.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -254,17 +254,20 @@ def run(
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option(help="Write the schema here (default: schemas/trainer.schema.json and the packaged copy; with --lightning-version, schemas/trainer-lightning-<release>.schema.json; - for stdout).")] = None,
-    check_only: Annotated[bool, typer.Option("--check", help="Exit 1 if the committed schema is stale; write nothing.")] = False,
-    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Write the schema of this Lightning release (X.Y or X.Y.Z) instead of the newest one's.")] = None,
+    output: Annotated[Optional[Path], typer.Option(help="Write one schema here ('-' for stdout): the editor schema, or with --for yaml the YAML one (default: schemas/trainer.schema.json, the packaged copy check reads, and schemas/trainer.yaml.schema.json).")] = None,
+    check_only: Annotated[bool, typer.Option("--check", help="Exit 1 if a committed schema is stale; write nothing.")] = False,
+    for_format: Annotated[Optional[str], typer.Option("--for", help="toml (Tombi, Taplo) or yaml (the YAML language server: null where the Trainer takes None); default: both.")] = None,
+    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Write the schema of this Lightning release (X.Y or X.Y.Z) instead of the newest one's: schemas/trainer-lightning-<release>.schema.json (or .yaml.schema.json with --for yaml), or --output.")] = None,
 ) -> None:
-    """Generate the JSON Schema of a config file from the model (for editors, via Taplo)."""
+    """Generate the JSON Schema of a config file from the model (for editors: Tombi and Taplo for TOML, the YAML language server for YAML)."""
     from trainer_lint import schema as schema_module
 
+    if for_format not in (None, "toml", "yaml"):
+        _usage(f"--for must be toml or yaml, not {for_format!r}")
     root = Path.cwd()
     if lightning_version is not None:
         if check_only:
-            _usage("--check compares the committed schema (the newest release's); it takes no --lightning-version")
+            _usage("--check compares the committed schemas (the newest release's); it takes no --lightning-version")
         from trainer_lint.lightning import releases
 
         try:
@@ -273,22 +276,87 @@ def schema(
             _usage(f"--lightning-version: {lightning_version!r} is not a Lightning release number (X.Y or X.Y.Z, e.g. 2.4 or 2.4.0)")
         if not found.exact:
             _echo_err(f"trainer-lint: Lightning {lightning_version} is not a release trainer-lint knows; writing the schema of {found.release.version}")
-        text = schema_module.render(schema_module.build_schema(found.release))
-        targets = [output] if output is not None else [root / schema_module.release_schema_path(found.release.version)]
-    else:
-        text = schema_module.render()
-        if check_only:
-            stale = schema_module.stale_paths(root, text)
-            for path in stale:
-                typer.echo(f"trainer-lint: {path} is stale; run `trainer-lint schema` to regenerate it", err=True)
-            raise typer.Exit(1 if stale else 0)
-        targets = [output] if output is not None else [root / schema_module.REPO_SCHEMA, schema_module.PACKAGED_SCHEMA]
-    if output is not None and str(output) == "-":
-        sys.stdout.write(text)
+        text = schema_module.render_release(found.release, for_format or "toml")
+        target = output if output is not None else root / schema_module.release_schema_path(found.release.version, for_format or "toml")
+        if str(target) == "-":
+            sys.stdout.write(text)
+            return
+        schema_module.write([target], text)
+        typer.echo(f"wrote {target}", err=True)
         return
-    schema_module.write(targets, text)
-    for path in targets:
+    if for_format not in (None, "toml", "yaml"):
+        _usage(f"--for must be toml or yaml, not {for_format!r}")
+    root = Path.cwd()
+    texts = schema_module.renders(root, for_format)
+    if check_only:
+        stale = schema_module.stale_paths(root, texts)
+        for path in stale:
+            typer.echo(f"trainer-lint: {path} is stale; run `trainer-lint schema` to regenerate it", err=True)
+        raise typer.Exit(1 if stale else 0)
+    if output is not None:
+        chosen = texts[root / (schema_module.REPO_YAML_SCHEMA if for_format == "yaml" else schema_module.REPO_SCHEMA)]
+        if str(output) == "-":
+            sys.stdout.write(chosen)
+            return
+        schema_module.write([output], chosen)
+        typer.echo(f"wrote {output}", err=True)
+        return
+    for path, text in texts.items():
+        schema_module.write([path], text)
         typer.echo(f"wrote {path}", err=True)
+
+
+@app.command()
+def convert(
+    source: Annotated[str, typer.Argument(metavar="IN", help="The trainer config to convert: .yaml/.yml (to TOML) or .toml (to YAML).")],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="OUT", help="Write the result here (default: stdout). Its suffix must be the other format's.")] = None,
+    drop_default_nulls: Annotated[bool, typer.Option("--drop-default-nulls", help="YAML to TOML: leave out `key: null` where null is the default (as --print_config writes them) instead of refusing.")] = False,
+) -> None:
+    """Convert a trainer config between YAML (LightningCLI) and TOML, keeping comments.
+
+    Exit codes: 0 converted; 1 the file cannot be read or holds a value the other format cannot
+    say (such as a null other than check_val_every_n_epoch's); 2 usage or I/O error.
+    """
+    from trainer_lint import formats
+    from trainer_lint.checker import _reason
+    from trainer_lint.document import DocumentError, decode, read_bytes
+    from trainer_lint.formats.convert import ConvertError, convert as convert_text
+
+    source_format = formats.format_of(source)
+    target_format = "toml" if source_format == "yaml" else "yaml"
+    if output is not None and output != "-":
+        if formats.format_of(output) != target_format or (target_format == "toml" and not output.lower().endswith(".toml")):
+            _usage(f"{output}: converting {source_format.upper()} writes {target_format.upper()}; name the output *.{'toml' if target_format == 'toml' else 'yaml'}")
+        if os.path.exists(output) and os.path.samefile(output, source):
+            _usage(f"{output}: the output must not be the input")
+    try:
+        text = decode(read_bytes(source), source)
+    except DocumentError as error:
+        _echo_err(f"trainer-lint: {source}: {error.message}")
+        raise SystemExit(1)
+    except OSError as error:
+        _echo_err(f"trainer-lint: {source}: {_reason(error)}")
+        raise SystemExit(2)
+    try:
+        converted = convert_text(text, source_format, source, drop_default_nulls=drop_default_nulls)
+    except ConvertError as error:
+        where = f":{error.line}" if error.line else ""
+        _echo_err(f"trainer-lint: {source}{where}: {error.message}")
+        raise SystemExit(1)
+    except ImportError:
+        _echo_err(f"trainer-lint: {source}: converting YAML needs PyYAML, which is not installed: pip install 'trainer-lint[yaml]'")
+        raise SystemExit(2)
+    if output is None or output == "-":
+        sys.stdout.write(converted.text)
+        return
+    from trainer_lint.fileio import atomic_write_text
+
+    try:
+        atomic_write_text(output, converted.text)
+    except OSError as error:
+        _echo_err(f"trainer-lint: {output}: {_reason(error)}")
+        raise SystemExit(2)
+    _echo_err(f"wrote {output}")
 
 
 @app.command()
@@ -313,6 +381,15 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code (TL103) or name (
 
 
 @app.command()
+def server() -> None:
+    """Run the language server for editors (LSP over stdin/stdout): diagnostics from every rule,
+    fixes as code actions, completion, hover and go to definition. Needs the `lsp` extra."""
+    from trainer_lint.server import main as serve
+
+    raise SystemExit(serve())
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     typer.echo(f"trainer-lint {__version__}")
@@ -334,6 +411,6 @@ def main() -> None:
     everything else the typer app."""
     from trainer_lint import fastpath
 
-    if fastpath.dispatch(sys.argv[1:], {"check": check}):
+    if fastpath.dispatch(sys.argv[1:], {"check": check, "server": server}):
         return
     app()

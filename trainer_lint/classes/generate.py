@@ -171,6 +171,11 @@ def toml_type(annotation: Any) -> dict[str, Any] | None:
     return None
 
 
+def _optional(annotation: Any) -> bool:
+    """Whether ``annotation`` takes None (``Optional[X]``, ``X | None``)."""
+    return type(None) in typing.get_args(annotation)
+
+
 def _merge_strings(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A plain string arm absorbs string enums (``Union[str, Literal["a"]]`` is any string)."""
     if {"type": "string"} in parts:
@@ -294,6 +299,8 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
         if p.kind is p.VAR_POSITIONAL:
             continue
         entry = describe_parameter(p)
+        if _optional(p.annotation) and p.default is not None:
+            entry["nullable"] = True  # None is accepted, though it is not the default (YAML's null)
         if p.name in docs:
             entry["doc"] = docs[p.name]
         params[p.name] = entry

@@ -98,18 +98,12 @@ def _object(ctx: Context, slot: str, key: KeyPath, value: Any, bad: frozenset[Ke
             init_args = None if "init_args" in value else {}
         return Obj(slot, key, path, init_args, True, classes.resolve(path, slot))
     if isinstance(value, str) and (slot not in NAMED_SLOTS or "." in value):
-        if slot == "profiler" and value.lower() in _profiler_names():
+        if slot == "profiler" and value.lower() in ctx.lightning.profilers:
             return None
         if slot in TOP_SLOTS and not all(part.isidentifier() for part in value.split(".")):
             return None  # a config file to include
         return Obj(slot, key, value, {}, False, classes.resolve(value, slot))
     return None
-
-
-def _profiler_names() -> frozenset[str]:
-    from trainer_lint.schema import choices
-
-    return choices("profiler")
 
 
 def project_findings(ctx: Context, code: str) -> list[Diagnostic]:
