@@ -50,7 +50,7 @@ from typing import Any
 DOCS_API = "https://lightning.ai/docs/pytorch/stable/api/{path}.html"
 """Lightning's API reference page of a class (its canonical import path)."""
 
-_LINT_ONLY = ("x-choices", "x-pattern-words", "x-not-words", "x-nullable", "x-none-spelling")
+_LINT_ONLY = ("x-choices", "x-pattern-words", "x-not-words", "x-nullable", "x-none-spelling", "x-before")
 """Keywords only ``check``'s walker (and the YAML variant of the schema) read; editors of TOML
 ignore them."""
 
