@@ -122,12 +122,15 @@ def test_schema_command_for_another_release(tmp_path):
     assert done.returncode == 0, done.stderr
     written = tmp_path / "schemas" / "trainer-lightning-2.4.0.schema.json"
     data = json.loads(written.read_text())
-    trainer = data["definitions"]["BaseTrainerConfig"]["properties"]
+    trainer = data["properties"]["trainer"]["properties"]  # the editor shape: the trainer table inline
     assert "model_registry" not in trainer and "enable_autolog_hparams" not in trainer
     assert data["title"] == "trainer-lint config (Lightning 2.4.0)"
-    examples = data["definitions"]["ClassPathConfig"]["properties"]["class_path"]["examples"]
-    assert "lightning.pytorch.callbacks.EMAWeightAveraging" not in examples  # 2.6's, not 2.4's
-    assert "lightning.pytorch.callbacks.ModelCheckpoint" in examples
+    assert "lightning.pytorch.callbacks.ModelCheckpoint.init_args" in data["definitions"]
+    assert "lightning.pytorch.callbacks.EMAWeightAveraging.init_args" not in data["definitions"]  # 2.6's, not 2.4's
+    done = subprocess.run([sys.executable, "-m", "trainer_lint", "schema", "--lightning-version", "2.0", "--for", "yaml",
+                           "--output", "-"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "model_registry" not in json.loads(done.stdout)["definitions"]["BaseTrainerConfig"]["properties"]
     done = subprocess.run([sys.executable, "-m", "trainer_lint", "schema", "--lightning-version", "two"], cwd=tmp_path,
                           capture_output=True, text=True)
     assert done.returncode == 2 and "not a Lightning release number" in done.stderr and "Traceback" not in done.stderr

@@ -47,7 +47,7 @@ def render_release(release: Any, for_format: str = "toml") -> str:
     from trainer_lint.lightning.schema import patch
 
     reference = patch(build_schema(), release, editor=True)
-    schema = for_yaml(reference) if for_format == "yaml" else build_editor_schema(reference)
+    schema = for_yaml(reference) if for_format == "yaml" else build_editor_schema(reference, release.classes)
     schema["$id"] = SCHEMA_ID.rsplit("/", 1)[0] + "/" + release_schema_path(release.version, for_format).name
     schema["title"] = f"trainer-lint config (Lightning {release.version})"
     return render(schema)
@@ -82,12 +82,13 @@ def build_schema() -> dict[str, Any]:
     return schema
 
 
-def build_editor_schema(reference: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_editor_schema(reference: dict[str, Any] | None = None, index: Any = None) -> dict[str, Any]:
     """The schema for editors (``schemas/trainer.schema.json``): :func:`build_schema` reshaped
-    for Taplo and Tombi by :mod:`trainer_lint.editor_schema`."""
+    for Taplo and Tombi by :mod:`trainer_lint.editor_schema` (``index``: the class snapshot of
+    another Lightning release than the newest)."""
     from trainer_lint import editor_schema
 
-    schema = editor_schema.build(reference if reference is not None else build_schema())
+    schema = editor_schema.build(reference if reference is not None else build_schema(), index)
     _document_enums(schema)  # the enums the reshaping made (merged and suggested values)
     return schema
 

@@ -106,7 +106,11 @@ def build(
     without mocks); record whether it raised and what it warned."""
     from lightning.pytorch import Trainer
 
-    kwargs = dict(trainer)
+    import copy
+
+    # a copy all the way down: the Trainer appends its default callbacks to a `callbacks` list in
+    # place, and generated tables share their lists with the strategies that drew them
+    kwargs = copy.deepcopy(trainer)
     kwargs.setdefault("default_root_dir", _ROOT)
     if kwargs.get("check_val_every_n_epoch") == "none":
         kwargs["check_val_every_n_epoch"] = None
