@@ -156,6 +156,19 @@ ClassPathString = Annotated[
 
 ObjectConfig = Union[ClassPathConfig, ClassPathString]
 
+ClassPathOrNameString = Annotated[
+    str, Field(pattern=CLASS_PATH_OR_NAME_PATTERN, json_schema_extra={"x-pattern-words": "a dotted import path or a class name"})
+]
+"""A class path or bare class name as a string, where LightningCLI reads a string as a class first
+(``callbacks``, ``logger``, ``plugins``, ``profiler``): ``"DoublePrecision"``; the TL500 rule says
+when a name names no class."""
+
+ObjectOrNameConfig = Union[ClassPathConfig, ClassPathOrNameString]
+
+SEED_MAX = 2**32 - 1
+"""``max_seed_value`` in ``lightning/fabric/utilities/seed.py`` (numpy's 32-bit seeds): ``seed_everything``
+raises ``ValueError`` outside ``[0, SEED_MAX]``."""
+
 NonNegativeInt = Annotated[int, Field(ge=0)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 TimeString = Annotated[
@@ -253,7 +266,7 @@ class BaseTrainerConfig:
     )
 
     # Logging, callbacks and progress
-    logger: Optional[Union[bool, ObjectConfig, list[ObjectConfig]]] = Field(
+    logger: Optional[Union[bool, ObjectOrNameConfig, list[ObjectOrNameConfig]]] = Field(
         default=None,
         description=_describe(
             "Experiment logger(s): `true` (the default when unset) uses TensorBoard if installed, "
@@ -261,7 +274,7 @@ class BaseTrainerConfig:
             "logger",
         ),
     )
-    callbacks: Optional[Union[ObjectConfig, list[ObjectConfig]]] = Field(
+    callbacks: Optional[Union[ObjectOrNameConfig, list[ObjectOrNameConfig]]] = Field(
         default=None,
         description=_describe("Callback object(s) to add to the Trainer's default callbacks.", "callbacks"),
     )
@@ -451,7 +464,7 @@ class BaseTrainerConfig:
             "use-distributed-sampler",
         ),
     )
-    profiler: Optional[Union[_choices(PROFILERS), ObjectConfig]] = Field(  # type: ignore[valid-type]
+    profiler: Optional[Union[_choices(PROFILERS), ObjectOrNameConfig]] = Field(  # type: ignore[valid-type]
         default=None,
         description=_describe(
             "Profile the run: `simple`, `advanced`, `pytorch`, `xla`, or a profiler class.",
@@ -470,7 +483,7 @@ class BaseTrainerConfig:
             "barebones",
         ),
     )
-    plugins: Optional[Union[ObjectConfig, list[ObjectConfig]]] = Field(
+    plugins: Optional[Union[ObjectOrNameConfig, list[ObjectOrNameConfig]]] = Field(
         default=None,
         description=_describe(
             "Plugin object(s): a precision plugin, a cluster environment, a checkpoint IO or a layer sync.",
@@ -529,7 +542,7 @@ class TrainerLintConfig:
         default=None,
         description="A learning-rate scheduler class for LightningCLI-style configs.",
     )
-    seed_everything: Union[Annotated[bool, Strict()], Annotated[int, Strict()]] = Field(
+    seed_everything: Union[Annotated[bool, Strict()], Annotated[int, Strict(), Field(ge=0, le=SEED_MAX)]] = Field(
         default=True,
         description=(
             "Seed for `lightning.seed_everything` before building anything: an int, `true` for a "

@@ -123,6 +123,13 @@ class Context:
         return _defaults(self.schema).get(name)
 
     @property
+    def lightning_package(self) -> Any:
+        """Which distribution's Trainer reads this file (:class:`trainer_lint.distribution.Choice`)."""
+        from trainer_lint.distribution import choose
+
+        return self.cached("lightning_package", lambda: choose(self.options))
+
+    @property
     def trainer_properties(self) -> dict[str, Any]:
         """The schema's ``properties`` of the trainer table."""
         return self.schema["definitions"]["BaseTrainerConfig"]["properties"]  # type: ignore[no-any-return]
@@ -213,6 +220,13 @@ def toml_type(value: Any) -> str:
     if isinstance(value, dict):
         return "table"
     return "date-time"
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string, whole (for fixes; :func:`show` shortens)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def show(value: Any) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from trainer_lint.rules.base import Rule
 from trainer_lint.rules.hardware import (
     accelerators,
+    conflicts,
     determinism,
     devices,
     packages,
@@ -32,5 +33,5 @@ from trainer_lint.rules.hardware import (
 )
 
 RULES: tuple[type[Rule], ...] = tuple(
-    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES), key=lambda rule: rule.code)
+    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES, *conflicts.RULES), key=lambda rule: rule.code)
 )

@@ -1,14 +1,18 @@
 """What the config selects, modelled on Lightning's ``_AcceleratorConnector``: accelerator,
-strategy and precision names, ``devices`` as each accelerator's ``parse_devices`` reads it, and the
-:class:`Facts` of a file that the TL3xx rules share (computed once per file by :func:`facts`).
+strategy and precision given as names or as objects (and the objects a strategy object carries),
+``devices`` as each accelerator's ``parse_devices`` reads it, and the :class:`Facts` of a file
+that every Trainer-level rule reads (computed once per file by :func:`facts`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from trainer_lint.rules.base import Context, show, trainer_key
+
+if TYPE_CHECKING:
+    from trainer_lint.rules.objects.collect import Obj
 
 ACCELERATOR_KEY = trainer_key("accelerator")
 
@@ -240,23 +244,41 @@ def _tpu_devices(devices: Any, value: Union[int, list[int]]) -> Devices:
 
 @dataclass(frozen=True)
 class Facts:
-    """The config's hardware settings, as the connector would read them."""
+    """The config's hardware settings as the connector reads them: names and objects alike.
+
+    An accelerator object counts as the name its class is registered under (``CPUAccelerator`` is
+    "cpu"), so the device checks hold for both; where Lightning treats the object differently from
+    the name (``16-mixed`` on the CPU), :attr:`accelerator_from` tells them apart.
+    """
 
     accelerator: Optional[str]
-    """"cpu", "cuda", "mps", "tpu", "hpu" or "auto" ("gpu" reads as "cuda"); None for a class."""
+    """"cpu", "cuda", "mps", "tpu", "hpu" or "auto" ("gpu" reads as "cuda"), for a name or a
+    Lightning accelerator object; None when unknown (a user's class, an invalid string)."""
     accelerator_written: Any
     strategy: Optional[str]
-    """The strategy name lower-cased, "auto" when unset; None for a class."""
+    """The strategy name lower-cased, "auto" when unset; None for an object."""
     devices: Any
     num_nodes: int
     precision: Optional[str]
     """The unified precision string ("16" -> "16-mixed"), None when unset."""
     per_accelerator: dict[str, Devices]
     """``devices`` read by each concrete accelerator the config may end up on."""
+    accelerator_from: Optional[str] = None
+    """"flag" (a name in ``trainer.accelerator``), "object" (a class there) or "strategy" (the
+    strategy object's own ``accelerator``, used when the flag is "auto")."""
+    accelerator_obj: Optional[Obj] = None
+    strategy_obj: Optional[Obj] = None
+    """The strategy object (a Lightning class), when ``strategy`` is one."""
+    strategy_class: Any = None
+    """The Lightning class the strategy name or object builds (``ClassInfo``); None for "auto"."""
+    plugins: tuple[Obj, ...] = ()
+    """The Lightning plugin objects of ``trainer.plugins``."""
+    precision_plugin: Optional[Obj] = None
+    """The precision plugin the connector keeps: from ``plugins``, else the strategy object's."""
 
     @property
     def explicit(self) -> bool:
-        """An accelerator chosen by name, not by "auto" nor a class."""
+        """An accelerator chosen by name or object, not by "auto"."""
         return self.accelerator in CONCRETE
 
     @property
@@ -265,19 +287,80 @@ class Facts:
             return self.per_accelerator[self.accelerator].count  # type: ignore[index]
         return None
 
+    def strategy_has(self, tag: str) -> bool:
+        """Whether the strategy's class (from its name or object) has the snapshot tag ``tag``."""
+        return self.strategy_class is not None and self.strategy_class.has(tag)
+
+    def child(self, name: str) -> Optional[Obj]:
+        """The strategy object's ``init_args.<name>`` when it is a Lightning object."""
+        return _child(self._objects, self.strategy_obj, name)
+
+    _objects: tuple[Obj, ...] = ()
+
+    def describe_accelerator(self) -> str:
+        """The accelerator as the user wrote it, for messages."""
+        if self.accelerator_from == "object" and self.accelerator_obj is not None:
+            return f"the accelerator `{self.accelerator_obj.label}`"
+        if self.accelerator_from == "strategy" and self.accelerator_obj is not None:
+            return f"the strategy's accelerator `{self.accelerator_obj.label}`"
+        return say_accelerator(self.accelerator_written)
+
+    def describe_strategy(self) -> str:
+        if self.strategy_obj is not None:
+            return f"the strategy `{self.strategy_obj.label}`"
+        return f"`strategy = {show(self.strategy)}`"
+
+
+def _child(objs: tuple[Obj, ...], parent: Optional[Obj], name: str) -> Optional[Obj]:
+    if parent is None:
+        return None
+    return next((o for o in objs if o.parent is parent and o.param == name and o.is_lightning), None)
+
 
 def facts(ctx: Context) -> Facts:
     """The :class:`Facts` of the file, computed once."""
     return ctx.cached("hardware_facts", lambda: _facts(ctx))
 
 
+def accelerator_name(obj: Obj) -> Optional[str]:
+    """The registered name of a Lightning accelerator object's class ("cpu" for ``CPUAccelerator``)."""
+    names = list(obj.info.registered) if obj.info is not None else []
+    if not names and obj.info is not None and obj.info.name == "TPUAccelerator":
+        return "tpu"  # the legacy alias of XLAAccelerator
+    return names[0] if names else None
+
+
 def _facts(ctx: Context) -> Facts:
+    from trainer_lint.classes import registered
+    from trainer_lint.rules.objects.collect import objects, trainer_objects
+
+    objs = tuple(objects(ctx))
     written = ctx.get("accelerator")
     accelerator: Optional[str] = None
+    accelerator_from: Optional[str] = None
+    accelerator_obj: Optional[Obj] = None
     if isinstance(written, str) and "." not in written:
-        accelerator = "cuda" if written == "gpu" else written
-    strategy = ctx.get("strategy")
-    strategy = strategy.lower() if isinstance(strategy, str) and "." not in strategy else None
+        accelerator, accelerator_from = ("cuda" if written == "gpu" else written), "flag"
+    else:
+        given = trainer_objects(ctx, "accelerator")
+        if given:
+            accelerator_obj, accelerator_from = given[0], "object"
+            accelerator = accelerator_name(given[0])
+    written_strategy = ctx.get("strategy")
+    strategy: Optional[str] = None
+    strategy_obj: Optional[Obj] = None
+    strategy_class = None
+    if isinstance(written_strategy, str) and "." not in written_strategy:
+        strategy = written_strategy.lower()
+        strategy_class = registered("strategy", strategy) if strategy != "auto" else None
+    else:
+        given = trainer_objects(ctx, "strategy")
+        if given:
+            strategy_obj, strategy_class = given[0], given[0].info
+    own = _child(objs, strategy_obj, "accelerator")
+    if own is not None and accelerator == "auto":
+        # _check_config_and_set_final_flags: the strategy's accelerator stands in for "auto".
+        accelerator, accelerator_from, accelerator_obj = accelerator_name(own), "strategy", own
     # A devices array with a mistyped element is reported by TL100 and reads as unset here.
     devices = ctx.get("devices") if ctx.is_clean("devices") else "auto"  # "auto" is the default
     precision = ctx.get("precision")
@@ -288,7 +371,24 @@ def _facts(ctx: Context) -> Facts:
     else:
         per = {name: parse_devices(name, devices) for name in CONCRETE}
     num_nodes = ctx.get("num_nodes")
-    return Facts(accelerator, written, strategy, devices, num_nodes if isinstance(num_nodes, int) else 1, precision, per)
+    plugins = tuple(trainer_objects(ctx, "plugins"))
+    precision_plugin = next((o for o in plugins if o.info.kind == "precision"), None) or _child(objs, strategy_obj, "precision_plugin")
+    return Facts(
+        accelerator,
+        written,
+        strategy,
+        devices,
+        num_nodes if isinstance(num_nodes, int) else 1,
+        precision,
+        per,
+        accelerator_from=accelerator_from,
+        accelerator_obj=accelerator_obj,
+        strategy_obj=strategy_obj,
+        strategy_class=strategy_class,
+        plugins=plugins,
+        precision_plugin=precision_plugin,
+        _objects=objs,
+    )
 
 
 def say_accelerator(value: Any) -> str:

@@ -13,8 +13,8 @@ A class path outside Lightning is never imported: only its shape (a dotted path 
 from __future__ import annotations
 
 from trainer_lint.rules.base import Rule
-from trainer_lint.rules.objects import callbacks, class_paths, connector, init_args
+from trainer_lint.rules.objects import callbacks, class_paths, connector, init_args, values
 
 RULES: tuple[type[Rule], ...] = tuple(
-    sorted((*class_paths.RULES, *init_args.RULES, *callbacks.RULES, *connector.RULES), key=lambda rule: rule.code)
+    sorted((*class_paths.RULES, *init_args.RULES, *callbacks.RULES, *connector.RULES, *values.RULES), key=lambda rule: rule.code)
 )

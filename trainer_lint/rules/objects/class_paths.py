@@ -52,19 +52,45 @@ class UnknownClass(Rule):
             path = obj.class_path
             if "." in path and not classes.in_known_module(path):
                 continue
-            if "." not in path and obj.slot in classes.SHORT_NAME_SLOTS:
-                message = f"`{path}` is not the name of a Lightning {obj.slot.rstrip('s')} class"
+            if "." not in path and obj.kinds:
+                message = f"`{path}` is not the name of {_kind_words(obj.kinds)} class in Lightning"
+                if obj.slot == "profiler" and obj.parent is None:
+                    from trainer_lint.classes import registered_names
+
+                    names = ", ".join(registered_names("profiler"))
+                    message = f"`{path}` is neither a profiler name ({names}) nor the name of a Lightning profiler class"
             elif "." not in path:
                 message = f"`{path}` is not an import path; {quote_key(obj.key)} needs the full dotted path of the class"
             else:
                 module = path.rsplit(".", 1)[0]
                 message = f"`{module}` has no class `{path.rsplit('.', 1)[1]}`"
-            close = classes.suggest(path, obj.slot)
+            close = classes.suggest(path, kinds=obj.kinds)
+            named = next((c for k in sorted(obj.kinds) if "." not in path and (c := classes.registered(k, path)) is not None), None)
+            if named is not None and obj.parent is not None:
+                close = named.name  # `accelerator = "cpu"` inside init_args: the class behind the name
+            if obj.slot == "profiler" and obj.parent is None and "." not in path:
+                close = _profiler_suggestion(path) or close
             fix = None
-            if close:
+            if close and close != path:
                 message += f"; did you mean `{close}`?"
                 fix = Fix(f"Replace with {show(close)}", (Edit(obj.class_key, "value", show(close)),), safe=False)
             yield self.report(obj.class_key, message, fix=fix)
+
+
+def _kind_words(kinds: frozenset[str]) -> str:
+    from trainer_lint.classes import KIND_WORDS, SLOT_KINDS
+
+    if len(kinds) > 1 and kinds == SLOT_KINDS["plugins"]:
+        return "a plugin"
+    return " or ".join(sorted(KIND_WORDS[k] for k in kinds))
+
+
+def _profiler_suggestion(text: str) -> str | None:
+    from trainer_lint.classes import registered_names
+    from trainer_lint.rules.base import closest
+
+    close = closest(text.lower(), registered_names("profiler"), 0.6)
+    return close[0] if close else None
 
 
 class WrongObjectKind(Rule):
@@ -107,13 +133,13 @@ class WrongObjectKind(Rule):
     triggers = OBJECT_KEYS
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        from trainer_lint.classes import KIND_WORDS, SLOT_KINDS
+        from trainer_lint.classes import KIND_WORDS
 
         for obj in objects(ctx):
             info = obj.info
             if info is None:
                 continue
-            kinds = SLOT_KINDS[obj.slot]
+            kinds = obj.kinds
             if info.kind not in kinds:
                 wanted = " or ".join(sorted({KIND_WORDS[k] for k in kinds})) or "your own class"
                 yield self.report(
