@@ -303,10 +303,15 @@ def toml_type(annotation: Any) -> dict[str, Any] | None:
     if annotation in _SCALARS:
         return dict(_SCALARS[annotation])
     if annotation is datetime.timedelta:
-        return {"type": "string", "pattern": JSONARGPARSE_TIMEDELTA, "x-pattern-words": 'a duration "h:m:s" or "d days, h:m:s"'}
+        return {
+            "type": "string",
+            "pattern": JSONARGPARSE_TIMEDELTA,
+            "x-pattern-words": 'a duration "h:m:s" or "d days, h:m:s"',
+            "x-python": "datetime.timedelta",
+        }
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         # LightningCLI (jsonargparse) reads an enum from its members' names.
-        return {"type": "string", "enum": list(annotation.__members__)}
+        return {"type": "string", "enum": list(annotation.__members__), "x-python": f"{annotation.__module__}.{annotation.__qualname__}"}
     if isinstance(annotation, type):
         kinds = [kind for kind, base in _kinds().items() if issubclass(annotation, base)]
         if kinds:
@@ -352,9 +357,12 @@ def _merge_strings(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     string); string enums merge into one (``Union[ShardingStrategy, Literal[...]]``)."""
     if {"type": "string"} in parts:
         parts = [p for p in parts if not (p.get("type") == "string" and ("enum" in p or "pattern" in p))]
-    enums = [p for p in parts if p.get("type") == "string" and set(p) == {"type", "enum"}]
+    enums = [p for p in parts if p.get("type") == "string" and set(p) <= {"type", "enum", "x-python"} and "enum" in p]
     if len(enums) > 1:
         merged = {"type": "string", "enum": list(dict.fromkeys(v for p in enums for v in p["enum"]))}
+        python = [p["x-python"] for p in enums if "x-python" in p]
+        if python:
+            merged["x-python"] = python[0]
         parts = [merged if p is enums[0] else p for p in parts if p is enums[0] or p not in enums]
     if {"type": "number"} in parts:
         parts = [p for p in parts if p != {"type": "integer"}]
