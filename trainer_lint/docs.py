@@ -24,6 +24,7 @@ FAMILIES = (
     ("TL2", "Trainer, loop and data-limit arguments"),
     ("TL3", "Accelerator, devices, strategy, precision"),
     ("TL5", "`class_path` objects: callbacks, loggers, strategies, profilers, plugins"),
+    ("TL6", "Failures that wait for `fit`"),
     ("TL9", "trainer-lint's own configuration"),
 )
 """Code prefix -> heading in ``docs/rules.md`` (from the code ranges in docs/CONTRIBUTING.md)."""
