@@ -45,6 +45,10 @@ class Fit:
     warnings: list[str] = field(default_factory=list)
     trainer: Any = None
     model: Any = None
+    misfits: list[str] = field(default_factory=list)
+    """Objects built for a place whose annotation they break (a ``pytorch_lightning`` plugin as a
+    ``lightning`` strategy's ``precision_plugin``): the Trainer may accept them, LightningCLI's
+    type check does not."""
 
     @property
     def failed(self) -> bool:
@@ -86,14 +90,63 @@ def build(data: dict[str, Any], *, cuda: int = 0, mps: bool = False) -> Fit:
 
     from trainer_lint import launch
 
-    builder = launch._Builder(launch.Prepared("<test>", data, document=None))
+    builder = _Recording(launch.Prepared("<test>", data, document=None))
     with warnings.catch_warnings(record=True) as caught, hardware(cuda, mps), _quiet():
         warnings.simplefilter("always")
         try:
             trainer, model, _, _ = builder.build()
         except Exception as error:  # noqa: BLE001
-            return Fit(False, error, [str(w.message) for w in caught])
-    return Fit(True, None, [str(w.message) for w in caught], trainer, model)
+            return Fit(False, error, [str(w.message) for w in caught], misfits=builder.misfits)
+    return Fit(True, None, [str(w.message) for w in caught], trainer, model, misfits=builder.misfits)
+
+
+def _bases() -> dict[str, type]:
+    from lightning.fabric.plugins.environments import ClusterEnvironment
+    from lightning.fabric.plugins.io import CheckpointIO
+    from lightning.pytorch.accelerators import Accelerator
+    from lightning.pytorch.callbacks import Callback
+    from lightning.pytorch.loggers import Logger
+    from lightning.pytorch.plugins import LayerSync
+    from lightning.pytorch.plugins.precision import Precision
+    from lightning.pytorch.profilers import Profiler
+    from lightning.pytorch.strategies import Strategy
+
+    return {
+        "callback": Callback,
+        "logger": Logger,
+        "strategy": Strategy,
+        "profiler": Profiler,
+        "precision": Precision,
+        "checkpoint_io": CheckpointIO,
+        "environment": ClusterEnvironment,
+        "layer_sync": LayerSync,
+        "accelerator": Accelerator,
+    }
+
+
+def _recording_builder() -> type:
+    from trainer_lint import launch
+
+    class Recording(launch._Builder):
+        """The builder of ``run``, noting each object that breaks its place's annotation (the
+        ``lightning`` base classes of the kinds the place takes, as LightningCLI checks them)."""
+
+        def __init__(self, prepared: Any) -> None:
+            super().__init__(prepared)
+            self.misfits: list[str] = []
+
+        def instantiate(self, spec: Any, key: Any, kinds: frozenset[str] = frozenset()) -> Any:
+            built = super().instantiate(spec, key, kinds)
+            bases = tuple(_bases()[k] for k in kinds)
+            if bases and not isinstance(built, bases):
+                self.misfits.append(f"{key}: {type(built).__module__}.{type(built).__name__} is not a {', '.join(sorted(kinds))}")
+            return built
+
+    return Recording
+
+
+def _Recording(prepared: Any) -> Any:  # noqa: N802 - a class made on first use (imports Lightning)
+    return _recording_builder()(prepared)
 
 
 @contextlib.contextmanager

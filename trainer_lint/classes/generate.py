@@ -72,6 +72,7 @@ REQUIRES: dict[str, tuple[tuple[str, ...], ...]] = {
     "XLACheckpointIO": (("torch_xla",),),
     "XLAProfiler": (("torch_xla",),),
     "XLAEnvironment": (("torch_xla",),),
+    "MPIEnvironment": (("mpi4py",),),
     "BitsandbytesPrecision": (("bitsandbytes",),),
     "TransformerEnginePrecision": (("transformer_engine",),),
     "RichProgressBar": (("rich",),),
