@@ -37,7 +37,7 @@ def test_enum_members_by_name():
     plugin = {"class_path": "SLURMEnvironment", "init_args": {"requeue_signal": "SIGUSR1"}}
     built = build(config({"accelerator": "cpu", "logger": False, "plugins": [plugin]}))
     assert built.built, built.error
-    assert built.trainer.strategy.cluster_environment.requeue_signal is signal.Signals.SIGUSR1
+    assert built.trainer._accelerator_connector.cluster_environment.requeue_signal is signal.Signals.SIGUSR1
 
 
 def test_bare_class_names_in_every_slot():
