@@ -70,6 +70,21 @@ def test_removed_arguments(before: str, after: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # TL344: a dotted path in strategy/accelerator is a name to the Trainer; the table builds the class
+        ('strategy = "lightning.pytorch.strategies.DDPStrategy"  # mine', 'strategy = { class_path = "lightning.pytorch.strategies.DDPStrategy" }  # mine'),
+        ('accelerator = "lightning.pytorch.accelerators.CPUAccelerator"', 'accelerator = { class_path = "lightning.pytorch.accelerators.CPUAccelerator" }'),
+        # TL540: the same class in the distribution that reads the config (lightning by default)
+        ('strategy = { class_path = "pytorch_lightning.strategies.DDPStrategy" }', 'strategy = { class_path = "lightning.pytorch.strategies.DDPStrategy" }'),
+        ('plugins = ["lightning_fabric.plugins.environments.SLURMEnvironment"]', 'plugins = ["lightning.fabric.plugins.environments.SLURMEnvironment"]'),
+    ],
+)
+def test_object_fixes(before: str, after: str) -> None:
+    assert fixed(f"[trainer]\n{before}\n") == f"[trainer]\n{after}\n"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         '[trainer]\ngpus = 2\naccelerator = "cuda"\n',  # accelerator already set

@@ -109,3 +109,9 @@ def test_families():
     assert classes.family("Timer") is None and classes.family("my.pkg.X") is None
     assert classes.in_family("lightning_fabric.plugins.io.TorchCheckpointIO", "lightning") == "lightning.fabric.plugins.io.TorchCheckpointIO"
     assert classes.in_family("lightning.pytorch.callbacks.Timer", "pytorch_lightning") == "pytorch_lightning.callbacks.Timer"
+
+
+def test_suggestions_never_repeat_the_name_written():
+    assert classes.suggest("DDPStrategy", "strategy") != "DDPStrategy"
+    assert classes.suggest("DDPStrateg", "strategy") == "DDPStrategy"
+    assert classes.suggest("lightning.pytorch.strategies.DDPStrategy", "strategy") != "lightning.pytorch.strategies.DDPStrategy"
