@@ -6,16 +6,9 @@ from collections.abc import Iterable
 
 from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.rules.base import Context, Rule, show
-from trainer_lint.rules.hardware.connector import PRECISION_ALIASES, facts
+from trainer_lint.rules.hardware.connector import facts
 from trainer_lint.rules.objects.collect import Obj
 from trainer_lint.rules.objects.init_args import arg_problems_for
-
-
-def _precision(ctx: Context) -> str | None:
-    if not ctx.is_set("precision"):
-        return None
-    value = str(ctx.trainer["precision"])
-    return PRECISION_ALIASES.get(value, value)
 
 
 class PluginConflict(Rule):
@@ -64,7 +57,7 @@ class PluginConflict(Rule):
                 yield self.report(obj.class_key, f"a second {KIND_WORDS[obj.info.kind].removeprefix('a ')} (`{obj.label}` after `{first[kind].label}`); the Trainer takes one of each type")
             else:
                 first[kind] = obj
-        if "precision" in first and _precision(ctx) is not None:
+        if "precision" in first and facts(ctx).precision is not None:
             yield self.report(("trainer", "precision"), f"`precision` and the precision plugin `{first['precision'].label}` both set the precision; choose one")
 
 
@@ -113,7 +106,7 @@ class StrategyObjectConflict(Rule):
             elif f.accelerator is not None and f.accelerator != "cuda":
                 yield self.report(obj.class_key, f'`FSDPStrategy` needs `accelerator = "cuda"` or `"gpu"` (or a `CUDAAccelerator`), found {f.describe_accelerator()}')
         if obj.has("model_parallel"):
-            precision = _precision(ctx) or "32-true"
+            precision = f.precision or "32-true"
             if precision not in ("32-true", "bf16-mixed", "bf16-true", "16-true"):
                 yield self.report(("trainer", "precision"), f"`ModelParallelStrategy` does not support `precision = {show(precision)}`; use 32-true, bf16-mixed, bf16-true or 16-true")
 
