@@ -28,6 +28,8 @@ def _plant(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
 
             [trainer]
             max_epochs = 1
+            plugins = ["planted.Plug"]
+            strategy = { class_path = "lightning.pytorch.strategies.DDPStrategy", init_args = { cluster_environment = "planted.Env" } }
 
             [[trainer.callbacks]]
             class_path = "planted.Cb"
