@@ -319,7 +319,17 @@ def _child(objs: tuple[Obj, ...], parent: Optional[Obj], name: str) -> Optional[
 
 def facts(ctx: Context) -> Facts:
     """The :class:`Facts` of the file, computed once."""
-    return ctx.cached("hardware_facts", lambda: _facts(ctx))
+    found = ctx._cache.get("hardware_facts")  # every TL3xx rule asks: skip the closure once known
+    if found is None:
+        found = ctx.cached("hardware_facts", lambda: _facts(ctx))
+    return found  # type: ignore[no-any-return]
+
+
+def _has_objects(ctx: Context) -> bool:
+    """Whether ``accelerator``, ``strategy`` or ``plugins`` can hold an object (a table, a list; any
+    string in ``plugins``)."""
+    trainer = ctx.trainer
+    return isinstance(trainer.get("accelerator"), dict) or isinstance(trainer.get("strategy"), dict) or "plugins" in trainer
 
 
 def accelerator_name(obj: Obj) -> Optional[str]:
@@ -334,14 +344,14 @@ def _facts(ctx: Context) -> Facts:
     from trainer_lint.classes import registered
     from trainer_lint.rules.objects.collect import objects, trainer_objects
 
-    objs = tuple(objects(ctx))
+    objs = tuple(objects(ctx)) if _has_objects(ctx) else ()
     written = ctx.get("accelerator")
     accelerator: Optional[str] = None
     accelerator_from: Optional[str] = None
     accelerator_obj: Optional[Obj] = None
     if isinstance(written, str) and "." not in written:
         accelerator, accelerator_from = ("cuda" if written == "gpu" else written), "flag"
-    else:
+    elif objs:
         given = trainer_objects(ctx, "accelerator")
         if given:
             accelerator_obj, accelerator_from = given[0], "object"
@@ -353,7 +363,7 @@ def _facts(ctx: Context) -> Facts:
     if isinstance(written_strategy, str) and "." not in written_strategy:
         strategy = written_strategy.lower()
         strategy_class = registered("strategy", strategy) if strategy != "auto" else None
-    else:
+    elif objs:
         given = trainer_objects(ctx, "strategy")
         if given:
             strategy_obj, strategy_class = given[0], given[0].info
@@ -371,7 +381,7 @@ def _facts(ctx: Context) -> Facts:
     else:
         per = {name: parse_devices(name, devices) for name in CONCRETE}
     num_nodes = ctx.get("num_nodes")
-    plugins = tuple(trainer_objects(ctx, "plugins"))
+    plugins = tuple(trainer_objects(ctx, "plugins")) if objs else ()
     precision_plugin = next((o for o in plugins if o.info.kind == "precision"), None) or _child(objs, strategy_obj, "precision_plugin")
     return Facts(
         accelerator,

@@ -78,7 +78,20 @@ class Obj:
 
 def objects(ctx: Context) -> list[Obj]:
     """Every well-formed object in the file, nested ones after their parent (computed once per file)."""
-    return ctx.cached("objects", lambda: list(_collect(ctx)))
+    found = ctx._cache.get("objects")
+    if found is None:
+        found = ctx.cached("objects", lambda: list(_collect(ctx)) if _may_hold_objects(ctx) else [])
+    return found  # type: ignore[no-any-return]
+
+
+def _may_hold_objects(ctx: Context) -> bool:
+    """A cheap test before collecting: no object can be written where only names and flags are."""
+    trainer = ctx.trainer
+    if any(slot in trainer for slot in ("callbacks", "logger", "plugins", "profiler")):
+        return True
+    if isinstance(trainer.get("strategy"), dict) or isinstance(trainer.get("accelerator"), dict):
+        return True
+    return any(slot in ctx.data for slot in TOP_SLOTS)
 
 
 def _collect(ctx: Context) -> Iterator[Obj]:
@@ -154,7 +167,10 @@ def _nested(obj: Obj, bad: frozenset[KeyPath]) -> Iterator[Obj]:
 
 def lightning_objects(ctx: Context) -> list[Obj]:
     """The objects (nested ones too) that name a concrete Lightning class of the right kind for their place."""
-    return ctx.cached("lightning_objects", lambda: [o for o in objects(ctx) if o.is_lightning])
+    found = ctx._cache.get("lightning_objects")
+    if found is None:
+        found = ctx.cached("lightning_objects", lambda: [o for o in objects(ctx) if o.is_lightning])
+    return found  # type: ignore[no-any-return]
 
 
 def trainer_objects(ctx: Context, slot: str) -> list[Obj]:
