@@ -122,6 +122,11 @@ class ClassInfo:
         return self.data.get("requires", [])  # type: ignore[no-any-return]
 
     @property
+    def removed(self) -> str | None:
+        """Lightning's message when the class is kept only to raise (``NeptuneLogger``), else None."""
+        return self.data.get("removed")
+
+    @property
     def forwards(self) -> dict[str, Any] | None:
         """For a class whose ``**kwargs`` go to a torch wrapper at ``fit``: ``{"to": path, "params": [...]}``."""
         return self.data.get("forwards")
@@ -275,7 +280,7 @@ def extend_schema(schema: dict[str, Any]) -> None:
     branches: list[dict[str, Any]] = []
     examples: list[str] = []
     for canonical, data in load()["classes"].items():
-        if data["abstract"] or data.get("deprecated") or data["kind"] == "accelerator":
+        if data["abstract"] or data.get("deprecated") or data.get("removed") or data["kind"] == "accelerator":
             continue
         examples.append(canonical)
         properties: dict[str, Any] = {}

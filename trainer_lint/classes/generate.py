@@ -38,6 +38,7 @@ PUBLIC_MODULES = (
     "lightning.pytorch.callbacks",
     "lightning.pytorch.callbacks.progress",
     "lightning.pytorch.loggers",
+    "lightning.pytorch.loggers.neptune",  # not exported, and kept only to raise (see _removed)
     "lightning.pytorch.strategies",
     "lightning.pytorch.profilers",
     "lightning.pytorch.plugins",
@@ -263,6 +264,26 @@ def _forwards(cls: type) -> dict[str, Any] | None:
     passed = {k.arg for k in calls[0].keywords if k.arg is not None}
     params = [p for p in list(inspect.signature(wrapper.__init__).parameters)[1:] if p not in passed]
     return {"to": target, "params": params}
+
+
+def _removed(cls: type) -> str | None:
+    """The first line of the error a class's own ``__init__`` always raises (its whole body, past
+    the docstring, is one ``raise``): a class Lightning keeps only to say it is gone."""
+    init = cls.__dict__.get("__init__")
+    if init is None:
+        return None
+    try:
+        tree = ast.parse(_dedent(inspect.getsource(init)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.FunctionDef) else []
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or not isinstance(body[0].exc, ast.Call):
+        return None
+    args = body[0].exc.args
+    text = ast.literal_eval(args[0]) if args and isinstance(args[0], (ast.Constant, ast.JoinedStr)) and isinstance(args[0], ast.Constant) else ""
+    return str(text).strip().splitlines()[0] if text else f"{cls.__name__} cannot be built"
 
 
 def _dedent(source: str) -> str:
@@ -546,6 +567,9 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
     forwards = _forwards(cls)
     if forwards:
         info["forwards"] = forwards
+    removed = _removed(cls)
+    if removed:
+        info["removed"] = removed
     if kind == "callback" and cls.state_dict is not Callback.state_dict:
         info["stateful"] = True
         if cls.state_key is not Callback.state_key:
@@ -558,6 +582,16 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
 
 
 _REGISTERED: dict[type, dict[str, dict[str, Any]]] = {}
+
+REMOVED_KINDS = {"lightning.pytorch.loggers.": "logger", "lightning.pytorch.callbacks.": "callback", "lightning.pytorch.strategies.": "strategy"}
+"""The kind of a class Lightning keeps only to raise (it derives from no base class), by its module."""
+
+
+def _kind_of(cls: type, kinds: dict[str, type]) -> str | None:
+    kind = next((k for k, base in kinds.items() if issubclass(cls, base)), None)
+    if kind is None and cls.__module__.startswith("lightning.") and _removed(cls):
+        kind = next((k for prefix, k in REMOVED_KINDS.items() if cls.__module__.startswith(prefix)), None)
+    return kind
 
 
 def _modules() -> list[Any]:
@@ -578,11 +612,11 @@ def build() -> dict[str, Any]:
     for module in _modules():
         for attr in dir(module):
             obj = getattr(module, attr, None)
-            if inspect.isclass(obj) and any(issubclass(obj, base) for base in kinds.values()) and obj.__name__ == attr:
+            if inspect.isclass(obj) and _kind_of(obj, kinds) and obj.__name__ == attr:
                 found.setdefault(obj, set()).add(f"{module.__name__}.{attr}")
     classes: dict[str, Any] = {}
     for cls, paths in found.items():
-        kind = next(k for k, base in kinds.items() if issubclass(cls, base))
+        kind = _kind_of(cls, kinds)
         defining = f"{cls.__module__}.{cls.__qualname__}"
         paths.add(defining)
         paths = {p for p in paths if not any(part.startswith("_") for part in p.split("."))} or paths

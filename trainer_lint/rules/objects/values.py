@@ -320,10 +320,45 @@ class LoggerInitArg(Rule):
                 )
 
 
+class RemovedClass(Rule):
+    """## What it does
+    Flags a Lightning class that Lightning keeps only to raise when it is built (`NeptuneLogger`
+    in Lightning 2.6: "Neptune has been sunset"). The class snapshot records each such class and
+    the reason from its source.
+
+    ## Why is this bad?
+    Building it raises (`RuntimeError: NeptuneLogger is no longer supported.`), always, whatever the
+    arguments or installed packages.
+
+    ## Example
+    ```toml
+    [trainer.logger]
+    class_path = "lightning.pytorch.loggers.neptune.NeptuneLogger"
+    ```
+
+    ## Fix
+    Use another logger (Lightning suggests `lightning.pytorch.loggers.LitLogger`).
+
+    ## Lightning source
+    `NeptuneLogger.__init__` in `lightning/pytorch/loggers/neptune.py`.
+    """
+
+    code = "TL545"
+    name = "removed-class"
+    summary = "A Lightning class that always raises when it is built"
+    triggers = OBJECT_KEYS
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for obj in objects(ctx):
+            if obj.info is not None and obj.info.removed:
+                yield self.report(obj.class_key, f"`{obj.info.name}` always raises when it is built: {obj.info.removed}")
+
+
 RULES: tuple[type[Rule], ...] = (
     OtherLightningPackage,
     StrategyInitArg,
     InitArgChoice,
     PruningInitArg,
     LoggerInitArg,
+    RemovedClass,
 )
