@@ -8,11 +8,6 @@ run (a CUDA-only strategy, several processes) are marked and say what they show 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -140,6 +135,13 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any]]] = [
         ),
     ),
     (
+        "nccl-on-cpu",
+        config({"accelerator": "cpu", "devices": 1, "logger": False, "strategy": {"class_path": "DDPStrategy", "init_args": {"process_group_backend": "nccl"}}}),
+        "TL606",
+        "Distributed package doesn't have NCCL built in",
+        config({"accelerator": "cpu", "devices": 1, "logger": False, "strategy": {"class_path": "DDPStrategy", "init_args": {"process_group_backend": "gloo"}}}),
+    ),
+    (
         "single-device-cuda-on-cpu",
         config({"accelerator": "cpu", "logger": False, "strategy": {"class_path": "SingleDeviceStrategy", "init_args": {"device": "cuda:0"}}}),
         "TL607",
@@ -170,7 +172,25 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "data", "code", "text", "fixed"), CASES, ids=[c[0] for c in CASES])
+def _nccl_built_in() -> bool:
+    import torch.distributed
+
+    return torch.distributed.is_available() and torch.distributed.is_nccl_available()
+
+
+_PARAMS = [
+    pytest.param(
+        *case,
+        id=case[0],
+        marks=[pytest.mark.skipif(_nccl_built_in(), reason="this torch has NCCL: the CPU-only failure shown here needs a CPU build")]
+        if case[0] == "nccl-on-cpu"
+        else [],
+    )
+    for case in CASES
+]
+
+
+@pytest.mark.parametrize(("name", "data", "code", "text", "fixed"), _PARAMS)
 def test_fit_time_failure_is_warned(name, data, code, text, fixed):
     codes = lint_codes(data)
     assert code in codes["warning"], codes
@@ -256,35 +276,3 @@ def test_fsdp_kwarg_typo_reaches_fully_sharded_data_parallel():
     assert kwargs.get("forward_prefech") is True
     with pytest.raises(TypeError, match="forward_prefech"):
         inspect.signature(FullyShardedDataParallel).bind(built.model, **kwargs)
-
-
-NCCL_SCRIPT = """
-import sys
-from lightning.pytorch import Trainer
-from lightning.pytorch.strategies import DDPStrategy
-from trainer_lint.demo import DemoDataModule, DemoModel
-
-if __name__ == "__main__":
-    trainer = Trainer(accelerator="cpu", devices=2, strategy=DDPStrategy(process_group_backend=sys.argv[1], start_method="spawn"),
-                      max_steps=2, limit_train_batches=2, limit_val_batches=2, num_sanity_val_steps=0, logger=False,
-                      enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
-                      default_root_dir=sys.argv[2])
-    try:
-        trainer.fit(DemoModel(), datamodule=DemoDataModule(num_samples=64, batch_size=8))
-        print("FIT OK")
-    except Exception as error:
-        print("FIT FAILED", type(error).__name__, error)
-"""
-
-
-@pytest.mark.slow
-def test_nccl_on_cpu_fails_when_two_processes_connect(tmp_path: Path):
-    """TL606: a real two-process fit (spawned, in a script of its own: about 12 s on two cores)."""
-    data = config({"accelerator": "cpu", "devices": 2, "logger": False, "strategy": {"class_path": "DDPStrategy", "init_args": {"process_group_backend": "nccl"}}})
-    assert "TL606" in lint_codes(data)["warning"]
-    script = tmp_path / "nccl.py"
-    script.write_text(textwrap.dedent(NCCL_SCRIPT), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MASTER_", "WORLD_", "LOCAL_", "NODE_", "RANK", "PL_"))}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")])
-    done = subprocess.run([sys.executable, str(script), "nccl", str(tmp_path)], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
-    assert "FIT FAILED" in done.stdout and "NCCL" in done.stdout + done.stderr, done.stdout + done.stderr[-2000:]

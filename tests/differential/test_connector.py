@@ -53,6 +53,7 @@ FIT_FAILURES = {
     "SWA with `swa_epoch_start` as a float is not supported": "TL611",
     "Device should be": "TL607",
     "got an unexpected keyword argument": "TL609",
+    "doesn't have NCCL built in": "TL606",
 }
 """How a fit failure reads, and the rule that must have warned about it."""
 

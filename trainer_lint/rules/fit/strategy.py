@@ -17,9 +17,9 @@ class NcclWithoutCuda(Rule):
     GPU (`accelerator = "cpu"`, `"mps"`, or such an accelerator object).
 
     ## Why is this bad?
-    NCCL connects CUDA devices only. The Trainer builds; with more than one process, `fit` fails
-    as the processes connect (`RuntimeError: Distributed package doesn't have NCCL built in` with
-    a CPU build of torch; NCCL refuses CPU tensors otherwise).
+    NCCL connects CUDA devices only. The Trainer builds, then `fit` fails as the process group
+    starts: `RuntimeError: Distributed package doesn't have NCCL built in` with a CPU build of
+    torch (even for one process); with a CUDA build, NCCL refuses the CPU tensors it is given.
 
     ## Example
     ```toml
@@ -54,7 +54,7 @@ class NcclWithoutCuda(Rule):
             yield self.report(
                 obj.arg_key("process_group_backend"),
                 f'`process_group_backend = "nccl"` connects CUDA devices only, and {f.describe_accelerator()} is set: '
-                '`fit` fails when several processes connect. Remove it (Lightning picks "gloo") or write "gloo"',
+                '`fit` fails as the process group starts. Remove it (Lightning picks "gloo") or write "gloo"',
             )
 
 
