@@ -275,6 +275,11 @@ class Facts:
     """The Lightning plugin objects of ``trainer.plugins``."""
     precision_plugin: Optional[Obj] = None
     """The precision plugin the connector keeps: from ``plugins``, else the strategy object's."""
+    profiler: Optional[str] = None
+    """A registered profiler name, lower-cased ("simple", "xla"); None for none or an object."""
+    profiler_obj: Optional[Obj] = None
+    callbacks: tuple[Obj, ...] = ()
+    """The Lightning callback objects of ``trainer.callbacks``."""
 
     @property
     def explicit(self) -> bool:
@@ -325,12 +330,6 @@ def facts(ctx: Context) -> Facts:
     return found  # type: ignore[no-any-return]
 
 
-def _has_objects(ctx: Context) -> bool:
-    """Whether ``accelerator``, ``strategy`` or ``plugins`` can hold an object (a table, a list; any
-    string in ``plugins``)."""
-    trainer = ctx.trainer
-    return isinstance(trainer.get("accelerator"), dict) or isinstance(trainer.get("strategy"), dict) or "plugins" in trainer
-
 
 def accelerator_name(obj: Obj) -> Optional[str]:
     """The registered name of a Lightning accelerator object's class ("cpu" for ``CPUAccelerator``)."""
@@ -344,15 +343,15 @@ def _facts(ctx: Context) -> Facts:
     from trainer_lint.classes import registered
     from trainer_lint.rules.objects.collect import objects, trainer_objects
 
-    objs = tuple(objects(ctx)) if _has_objects(ctx) else ()
+    objs = tuple(objects(ctx))  # empty at once where no object can be written
     written = ctx.get("accelerator")
     accelerator: Optional[str] = None
     accelerator_from: Optional[str] = None
     accelerator_obj: Optional[Obj] = None
     if isinstance(written, str) and "." not in written:
         accelerator, accelerator_from = ("cuda" if written == "gpu" else written), "flag"
-    elif objs:
-        given = trainer_objects(ctx, "accelerator")
+    else:
+        given = trainer_objects(ctx, "accelerator") if objs else []
         if given:
             accelerator_obj, accelerator_from = given[0], "object"
             accelerator = accelerator_name(given[0])
@@ -363,8 +362,8 @@ def _facts(ctx: Context) -> Facts:
     if isinstance(written_strategy, str) and "." not in written_strategy:
         strategy = written_strategy.lower()
         strategy_class = registered("strategy", strategy) if strategy != "auto" else None
-    elif objs:
-        given = trainer_objects(ctx, "strategy")
+    else:
+        given = trainer_objects(ctx, "strategy") if objs else []
         if given:
             strategy_obj, strategy_class = given[0], given[0].info
     own = _child(objs, strategy_obj, "accelerator")
@@ -383,6 +382,9 @@ def _facts(ctx: Context) -> Facts:
     num_nodes = ctx.get("num_nodes")
     plugins = tuple(trainer_objects(ctx, "plugins")) if objs else ()
     precision_plugin = next((o for o in plugins if o.info.kind == "precision"), None) or _child(objs, strategy_obj, "precision_plugin")
+    written_profiler = ctx.get("profiler")
+    profiler = written_profiler.lower() if isinstance(written_profiler, str) and registered("profiler", written_profiler) else None
+    profilers = trainer_objects(ctx, "profiler") if objs else []
     return Facts(
         accelerator,
         written,
@@ -397,6 +399,9 @@ def _facts(ctx: Context) -> Facts:
         strategy_class=strategy_class,
         plugins=plugins,
         precision_plugin=precision_plugin,
+        profiler=profiler,
+        profiler_obj=profilers[0] if profilers else None,
+        callbacks=tuple(trainer_objects(ctx, "callbacks")) if objs else (),
         _objects=objs,
     )
 

@@ -90,11 +90,10 @@ def _needs(ctx: Context) -> Iterator[tuple[KeyPath, str, list[list[str]]]]:
         cls = _by_name("TransformerEnginePrecision")
         if cls is not None:
             yield PRECISION_KEY, f"`precision = {show(ctx.trainer['precision'])}`", cls.requires
-    profiler = ctx.get("profiler")
-    if isinstance(profiler, str) and "." not in profiler:
-        cls = registered("profiler", profiler)
+    if f.profiler is not None:
+        cls = registered("profiler", f.profiler)
         if cls is not None and cls.requires:
-            yield ("trainer", "profiler"), f"`profiler = {show(profiler)}`", cls.requires
+            yield ("trainer", "profiler"), f"`profiler = {show(ctx.trainer['profiler'])}`", cls.requires
     for obj in lightning_objects(ctx):
         if obj.info.requires:
             yield obj.class_key, f"`{obj.label}`", obj.info.requires

@@ -179,6 +179,7 @@ def trainer_objects(ctx: Context, slot: str) -> list[Obj]:
 
 
 def callbacks(ctx: Context) -> list[Obj]:
+    """The Lightning callback objects of ``trainer.callbacks`` (also ``facts(ctx).callbacks``)."""
     return ctx.cached("callbacks", lambda: trainer_objects(ctx, "callbacks"))
 
 
