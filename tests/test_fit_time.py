@@ -219,6 +219,21 @@ def test_mixed_precision_with_an_accelerator_object_trains_in_float32():
     assert fit(fixed).model.step_dtypes == [torch.bfloat16, torch.bfloat16]
 
 
+def test_mixed_precision_plugin_for_another_device_trains_in_float32():
+    """TL608 (plugin): `MixedPrecision(device="cuda")` on the CPU autocasts nothing."""
+    import torch
+
+    plugin = {"class_path": "lightning.pytorch.plugins.MixedPrecision", "init_args": {"precision": "bf16-mixed", "device": "cuda"}}
+    data = config({"accelerator": "cpu", "logger": False, "plugins": [plugin]})
+    assert "TL608" in lint_codes(data)["warning"]
+    outcome = fit(data)
+    assert not outcome.failed, outcome.error
+    assert outcome.model.step_dtypes == [torch.float32, torch.float32]
+    fixed = config({"accelerator": "cpu", "logger": False, "plugins": [{**plugin, "init_args": {"precision": "bf16-mixed", "device": "cpu"}}]})
+    assert "TL608" not in lint_codes(fixed)["warning"]
+    assert fit(fixed).model.step_dtypes == [torch.bfloat16, torch.bfloat16]
+
+
 def test_strategy_precision_plugin_overrides_the_flag():
     """TL341: the strategy's plugin wins silently: `precision = "bf16-mixed"` trains in float64."""
     strategy = {

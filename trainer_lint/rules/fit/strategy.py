@@ -40,7 +40,7 @@ class NcclWithoutCuda(Rule):
 
     code = "TL606"
     name = "nccl-without-cuda"
-    summary = 'process_group_backend = "nccl" off CUDA fails when the processes connect'
+    summary = 'process_group_backend = "nccl" off CUDA fails as the process group starts'
     triggers = frozenset({"strategy"})
     severity = Severity.WARNING
 
@@ -122,7 +122,8 @@ class MixedPrecisionWithoutAutocast(Rule):
     Warns about `precision = "16-mixed"` or `"bf16-mixed"` with an accelerator given as an object
     (`CPUAccelerator`, `MPSAccelerator`, directly or through the strategy). The Trainer picks the
     autocast device from the accelerator *name* only, so an object gets CUDA autocast, which is
-    off on a machine that trains on the CPU or an Apple GPU.
+    off on a machine that trains on the CPU or an Apple GPU. Also a `MixedPrecision` plugin whose
+    `device` is not the accelerator's.
 
     ## Why is this bad?
     The run silently trains in float32: torch warns "CUDA is not available ... Disabling
@@ -151,12 +152,23 @@ class MixedPrecisionWithoutAutocast(Rule):
 
     code = "TL608"
     name = "mixed-precision-without-autocast"
-    summary = "Mixed precision with a non-CUDA accelerator object silently trains in float32"
-    triggers = frozenset({"precision"})
+    summary = "Mixed precision that autocasts on another device than the accelerator's silently trains in float32"
+    triggers = frozenset({"precision", "plugins", "strategy"})
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
+        plugin = f.precision_plugin
+        if plugin is not None and plugin.info.name == "MixedPrecision" and f.accelerator in _DEVICE_TYPES:
+            device = plugin.args().get("device")
+            wanted = "cpu" if f.accelerator == "cpu" else "mps" if f.accelerator == "mps" else "cuda"
+            if isinstance(device, str) and device.split(":")[0].lower() != wanted and f.accelerator != "tpu":
+                yield self.report(
+                    plugin.arg_key("device"),
+                    f"`device = {show(device)}` makes `MixedPrecision` autocast on {device}, but {f.describe_accelerator()} "
+                    f'trains on {wanted}: the run silently trains in float32. Write `device = "{wanted}"`',
+                )
+            return
         if f.precision not in ("16-mixed", "bf16-mixed") or f.accelerator_from not in ("object", "strategy"):
             return
         if f.accelerator in (None, "cuda") or f.precision_plugin is not None:
