@@ -463,9 +463,22 @@ def write_doc(results: list[Result], tools: dict[str, Tool], command: str, start
     if notes:
         out += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     text = "\n".join(out) + "\n"
+    kept = _resolver_section(path)
+    if kept:
+        text += "\n" + kept + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return text
+
+
+def _resolver_section(path: Path) -> str:
+    """The section ``benchmarks/resolver.py`` writes into the same page, kept across rewrites."""
+    try:
+        current = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    match = re.search(r"<!-- resolver: begin -->.*?<!-- resolver: end -->", current, re.S)
+    return match.group(0) if match else ""
 
 
 # ----------------------------------------------------------------------------- main

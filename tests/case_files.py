@@ -5,14 +5,26 @@ The expected file lists every diagnostic the engine reports for the TOML file, o
 expected file means the file is clean. Names starting with ``bad`` must contain the directory's
 code; names starting with ``ok`` must not. The expected file is the assertion: write it from
 what the rule should say, or review a generated one line by line (positions by eye).
+
+A case that needs project knowledge starts with a comment naming it, in TOML inline-table syntax,
+with paths relative to the case file::
+
+    # case-options: { source-roots = ["../../fixtures/cliproject/src"], cli-script = "../../fixtures/cliproject/train_fixed.py" }
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
+import tomli
+
 from trainer_lint.checker import check_file
 from trainer_lint.engine import FileResult
+from trainer_lint.options import DEFAULT, Options
+
+OPTIONS_MARK = "# case-options:"
 
 CASES = Path(__file__).parent / "cases"
 
@@ -32,9 +44,29 @@ def render_result(result: FileResult) -> list[str]:
     return lines
 
 
+def case_options(path: Path) -> Options:
+    """The project knowledge a case names in its ``# case-options:`` comment (none: the defaults)."""
+    first = path.read_bytes().decode("utf-8", "replace").splitlines()[:1]
+    if not first or not first[0].startswith(OPTIONS_MARK):
+        return DEFAULT
+    table = tomli.loads("options = " + first[0][len(OPTIONS_MARK) :].strip())["options"]
+    folder = path.parent
+
+    def absolute(p: str) -> str:
+        return os.path.normpath(os.path.join(folder, p))
+
+    roots = table.get("source-roots")
+    script = table.get("cli-script")
+    return Options(
+        root=str(folder),
+        source_roots=tuple(absolute(r) for r in roots) if roots is not None else None,
+        cli_script=absolute(script) if script is not None else None,
+    )
+
+
 def actual_lines(path: Path) -> list[str]:
     """Lint a case file and render its diagnostics."""
-    outcome = check_file(str(path))
+    outcome = check_file(str(path), options=case_options(path))
     assert isinstance(outcome, FileResult), outcome
     return render_result(outcome)
 

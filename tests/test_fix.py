@@ -289,3 +289,20 @@ def test_text_output_marks_fixable() -> None:
     assert "c.toml:2:1: TL104 [*] error" in out
     assert "c.toml:3:1: TL103 error" in out  # an unsafe fix is not marked
     assert "[*] 1 fixable with `trainer-lint check --fix`." in out
+
+
+def test_unsafe_fixes_never_rewrite_a_class_path() -> None:
+    """Another class is another program: a class path is reported with a did-you-mean, never rewritten."""
+    text = (
+        '[trainer]\nprofiler = "SimpleProfilr"\n\n'
+        '[[trainer.callbacks]]\nclass_path = "lightning.pytorch.callbacks.ModelCheckpoints"\n\n'
+        '[[trainer.callbacks]]\nclass_path = "StateDictAwareModelCheckpoint"\n\n'
+        '[model]\nclass_path = "my_project.models.Classifer"\n'
+    )
+    after, count, result = fix_text(text, "t.toml", unsafe=True)
+    assert after == text and count == 0
+    assert {d.code for d in result.diagnostics} >= {"TL500", "TL520"}
+    # a profiler class name is resolved like any other bare class name: unknown, it is TL520 with a
+    # did-you-mean (LightningCLI would take a project class of that name), never rewritten
+    assert any(d.code == "TL520" and "SimpleProfiler" in d.message for d in result.diagnostics)
+

@@ -21,10 +21,11 @@ import pytest
 
 from trainer_lint import formatters
 from trainer_lint.checker import Report, check_paths
-from trainer_lint.diagnostic import Diagnostic, Fix, Severity, Span
+from trainer_lint.diagnostic import Diagnostic, Fix, Related, Severity, Span
 from trainer_lint.document import parse_document
 from trainer_lint.engine import FileResult
 from trainer_lint.formatters import github, json_format, sarif
+from trainer_lint.options import Options
 from trainer_lint.rules import RULES
 from trainer_lint.rules.base import Rule
 
@@ -86,6 +87,30 @@ def shared_report() -> Report:
     return Report([train, odd, broken, huge, skipped])
 
 
+LAUNCHED = '# trainer-lint: launcher = ../jobs/train.sbatch\n[trainer]\naccelerator = "gpu"\ndevices = 4\nprecision = "bf16-mixed"\n'
+
+
+def target_report() -> Report:
+    """A run with a target and a launch script: the output names the machine and the script, and a
+    finding carries a note at the script's line."""
+    path = "configs/launched.toml"
+    options = Options(target="gpu:8xV100", launcher="jobs/train.sbatch")
+    related = (Related("jobs/train.sbatch", Span(4, 9, 4, 28), "`--ntasks-per-node=1` sets the tasks per node"),)
+    result = FileResult(
+        path,
+        [
+            _placed(
+                path, "TL400", Severity.ERROR, ("trainer", "devices"),
+                "`devices = 4` runs 4 processes per node, but train.sbatch starts 1 task per node", Span(4, 11, 4, 12), related=related,
+            ),
+            _placed(path, "TL372", Severity.WARNING, ("trainer", "precision"), "bf16 on sm_70 is emulated", Span(5, 13, 5, 25)),
+        ],
+        document=parse_document(LAUNCHED, path),
+        options=options,
+    )
+    return Report([result])
+
+
 class _Fake(Rule):
     def check(self, ctx):  # pragma: no cover - never run
         return ()
@@ -109,6 +134,11 @@ FAKE_RULES = (
 )
 """A fixed catalogue for the SARIF golden (TL003 is left out on purpose: a result without ruleIndex)."""
 
+TARGET_FAKE_RULES = (
+    _fake("TL372", "bf16-emulated", "bfloat16 on old GPUs", Severity.WARNING),
+    _fake("TL400", "slurm-devices-mismatch", "devices against SLURM's tasks per node"),
+)
+
 
 @pytest.fixture
 def pinned_version(monkeypatch):
@@ -125,6 +155,8 @@ CASES = {
     "report.github": lambda r: formatters.render(r, "github"),
     "report.sarif": lambda r: sarif.render(r, rules=FAKE_RULES),
 }
+TARGET_CASES = {name.replace("report.", "target."): render for name, render in CASES.items()}
+TARGET_CASES["target.sarif"] = lambda r: sarif.render(r, rules=TARGET_FAKE_RULES)
 
 
 def test_every_format_has_a_golden():
@@ -132,9 +164,9 @@ def test_every_format_has_a_golden():
     assert tested == set(formatters.FORMATS)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(CASES) + sorted(TARGET_CASES))
 def test_golden(name, pinned_version):
-    actual = CASES[name](shared_report())
+    actual = CASES[name](shared_report()) if name in CASES else TARGET_CASES[name](target_report())
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.mkdir(exist_ok=True)
@@ -186,6 +218,7 @@ def test_vendored_schema_is_the_official_one():
 
 def test_golden_sarif_is_valid(pinned_version):
     _validate_sarif(json.loads(sarif.render(shared_report(), rules=FAKE_RULES)))
+    _validate_sarif(json.loads(sarif.render(target_report(), rules=TARGET_FAKE_RULES)))
 
 
 def test_schema_rejects_a_broken_log():

@@ -119,6 +119,11 @@ def test_10000_deep_nesting(tmp_path: Path, text: str) -> None:
 def test_million_element_array(tmp_path: Path) -> None:
     body = "[[trainer.callbacks]]\nclass_path = 'my.Callback'\ninit_args.xs = [" + "1, " * 1_000_000 + "]\n"
     (tmp_path / "x.toml").write_text(CLEAN + body)
+    # the class is read from source (never imported) and each element checked against list[int]
+    (tmp_path / "my.py").write_text(
+        "from lightning.pytorch.callbacks import Callback as Base\n\n\n"
+        "class Callback(Base):\n    def __init__(self, xs: list[int] = []):\n        pass\n"
+    )
     run = cli("x.toml", cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stdout
     assert run.stdout == "All checks passed (1 file checked).\n"

@@ -43,6 +43,29 @@ BAD = (
 )
 WARN = '[trainer]\ngradient_clip_algorithm = "norm"\n'
 
+USER_MODELS = """
+import torch
+import lightning.pytorch as pl
+from torch import nn
+
+
+class Net(pl.LightningModule):
+    def __init__(self, hidden: int = 4, backbone: nn.Module = None, **kwargs):
+        super().__init__(**kwargs)
+
+
+class Data(pl.LightningDataModule):
+    def __init__(self, batch_size: int = 2):
+        super().__init__()
+"""
+USER_SCRIPT = "from lightning.pytorch.cli import LightningCLI\nfrom proj.models import Net\nLightningCLI(Net, subclass_mode_model=True)\n"
+USER_CONFIG = (
+    '[trainer]\nprofiler = "SimpleProfiler"\ncallbacks = ["LearningRateMonitor"]\n\n'
+    '[model]\nclass_path = "Net"\ninit_args = { hidden = "8", backbone = { class_path = "torch.nn.Linear", init_args = { in_features = 2 } } }\n\n'
+    '[data]\nclass_path = "proj.models.Data"\n\n[optimizer]\nclass_path = "torch.optim.Adam"\ninit_args = { lr = 0.1 }\n'
+)
+"""A config naming the project's classes, read with its CLI script: the resolver's whole path."""
+
 PROBE = """
 import json, sys
 forbidden = set(json.loads(sys.argv[2]))
@@ -68,6 +91,15 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     sub.mkdir()
     (sub / "more.toml").write_text(BAD, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    (tmp_path / "job.sbatch").write_text(
+        "#!/bin/bash\n#SBATCH --nodes=2\n#SBATCH --ntasks-per-node=4\n#SBATCH --gres=gpu:4\nsrun trainer-lint run clean.toml\n", encoding="utf-8"
+    )
+    project = tmp_path / "src" / "proj"
+    project.mkdir(parents=True)
+    (project / "__init__.py").write_text("", encoding="utf-8")
+    (project / "models.py").write_text(USER_MODELS, encoding="utf-8")
+    (tmp_path / "train.py").write_text(USER_SCRIPT, encoding="utf-8")
+    (tmp_path / "user.toml").write_text(USER_CONFIG, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NO_COLOR", "1")
     return tmp_path
@@ -94,6 +126,11 @@ def _probe(args: list[str], cwd: Path) -> tuple[int, list[str], str]:
         (["check", "bad.toml"], 1),
         (["check", "--format", "json", "bad.toml", "clean.toml"], 1),
         (["check", "."], 1),
+        (["check", "--target", "gpu:8xA100", "bad.toml"], 1),
+        (["check", "--target", "local", "--format", "json", "bad.toml"], 1),
+        (["check", "job.sbatch"], 0),
+        (["check", "--launcher", "job.sbatch", "--target", "gpu:4xH100", "bad.toml"], 1),
+        (["check", "--cli-script", "train.py", "user.toml"], 1),
     ],
 )
 def test_check_imports_nothing_heavy(tree: Path, args: list[str], code: int) -> None:
@@ -126,6 +163,11 @@ SAME = [
     ["check", "missing.toml"],
     ["check", "--select", "TL999", "clean.toml"],
     ["check", "--format", "bogus", "clean.toml"],
+    ["check", "--target", "cpu", "clean.toml"],
+    ["check", "--target", "gpu:8xZ100", "clean.toml"],
+    ["check", "--launcher", "job.sbatch", "--format", "json", "clean.toml"],
+    ["check", "--launcher", "missing.sbatch", "clean.toml"],
+    ["check", "job.sbatch"],
     ["check"],
 ]
 

@@ -12,13 +12,42 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+HEADER = """
+open({marker!r}, "a").write("{name} ")
+import lightning.pytorch as pl
+from lightning.pytorch.callbacks import Callback
+{extra}
+"""
+
+PLANTED = HEADER + """
+class Net(pl.LightningModule):
+    def __init__(self, hidden: int = 4, **kwargs):
+        super().__init__(**kwargs)
+
+class Data(pl.LightningDataModule):
+    def __init__(self, batch_size: int = 2):
+        super().__init__()
+
+class Cb(Callback):
+    def __init__(self, x: int = 1):
+        pass
+"""
+
+
 def _plant(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A package whose every module (and the CLI script) writes ``imported.txt`` when imported or run."""
     marker = tmp_path / "imported.txt"
     pkg = tmp_path / "site"
     (pkg / "planted").mkdir(parents=True)
-    code = f"open({str(marker)!r}, 'w').write('imported')\nclass Net: pass\nclass Cb: pass\n"
-    (pkg / "planted" / "__init__.py").write_text(code)
-    (pkg / "planted" / "models.py").write_text(code)
+    (pkg / "planted" / "__init__.py").write_text(HEADER.format(marker=str(marker), name="planted", extra="from planted.base import Base\nfrom planted.models import Data"))
+    (pkg / "planted" / "models.py").write_text(PLANTED.format(marker=str(marker), name="models", extra="from planted import base"))
+    (pkg / "planted" / "base.py").write_text(HEADER.format(marker=str(marker), name="base", extra="Base = pl.LightningModule"))
+    script = tmp_path / "train.py"
+    script.write_text(
+        f"open({str(marker)!r}, 'a').write('script ')\n"
+        "from lightning.pytorch.cli import LightningCLI\nimport planted.models\n"
+        "LightningCLI(subclass_mode_model=True)\n"
+    )
     config = tmp_path / "cfg.toml"
     config.write_text(
         textwrap.dedent(
@@ -28,11 +57,9 @@ def _plant(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
 
             [trainer]
             max_epochs = 1
-            plugins = ["planted.Plug"]
-            strategy = { class_path = "lightning.pytorch.strategies.DDPStrategy", init_args = { cluster_environment = "planted.Env" } }
 
             [[trainer.callbacks]]
-            class_path = "planted.Cb"
+            class_path = "Cb"
             init_args = { x = 1 }
 
             [[trainer.callbacks]]
@@ -47,14 +74,24 @@ def _plant(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
 
 def test_planted_module_is_never_imported(tmp_path):
     marker, config, env = _plant(tmp_path)
-    # the planted module works: importing it writes the marker (checked in a throwaway process)
     probe = tmp_path / "probe"
     probe.mkdir()
-    done = subprocess.run([sys.executable, "-m", "trainer_lint", "check", str(config)], env=env, cwd=probe, capture_output=True, text=True)
+    script = str(tmp_path / "train.py")
+    done = subprocess.run([sys.executable, "-m", "trainer_lint", "check", "--cli-script", script, str(config)], env=env, cwd=probe, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "TL520" not in done.stdout, done.stdout  # every planted class was resolved (read, not imported)
     assert not marker.exists()
+    # the same classes with planted mistakes: found, read and judged, still never imported
+    broken = tmp_path / "broken.toml"
+    broken.write_text(config.read_text().replace("hidden = 8", "hiden = 8").replace("x = 1", 'x = "one"'))
+    done = subprocess.run([sys.executable, "-m", "trainer_lint", "check", "--cli-script", script, str(broken)], env=env, cwd=probe, capture_output=True, text=True)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "`Net` takes no argument `hiden`; did you mean `hidden`?" in done.stdout
+    assert "`x` of `Cb` expects an integer" in done.stdout
+    assert not marker.exists()
+    # the planted modules work: importing them writes the marker (checked in a throwaway process)
     subprocess.run([sys.executable, "-c", "import planted.models"], env=env, check=True)
-    assert marker.exists(), "the planted module should write its marker when really imported"
+    assert sorted(marker.read_text().split()) == ["base", "models", "planted"], "the planted modules should write their marker when really imported"
 
 
 def test_check_loads_no_torch_or_lightning(tmp_path):

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from trainer_lint.document import DocumentError, parse_document
 from trainer_lint.engine import lint_data
+from trainer_lint.options import DEFAULT, Options
 from trainer_lint.rules import RULES, RULES_BY_CODE
 from trainer_lint.rules.base import Context, top_level
 from trainer_lint.schema import load_packaged
@@ -30,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus  # noqa: E402
+from case_files import case_options  # noqa: E402
+
+from trainer_lint.options import DEFAULT, Options  # noqa: E402
 
 
 def _parsed(path: Path) -> dict[str, Any] | None:
@@ -40,12 +44,19 @@ def _parsed(path: Path) -> dict[str, Any] | None:
 
 
 FILES = sorted(ROOT.glob("tests/cases/**/*.toml")) + sorted(ROOT.glob("examples/*.toml"))
-DATA = [d for d in (_parsed(p) for p in FILES) if d is not None]
+CASES = [(d, case_options(p), str(p)) for p, d in ((p, _parsed(p)) for p in FILES) if d is not None]
+"""(data, project options, path) of every case file and example: the project-aware rules fire
+only with the options a case names."""
+DATA = [d for d, _, _ in CASES]
 
 
-def assert_sound(data: dict[str, Any]) -> None:
+TARGETS = [Options(target=t) for t in ("cpu", "mps", "gpu:1xA100", "gpu:8xV100", "gpu:8xH100,nodes=2")]
+"""Machines the target rules (TL37x) need to say anything; the launch rules (TL4xx) always run."""
+
+
+def assert_sound(data: dict[str, Any], options: Options = DEFAULT, path: str | None = None) -> None:
     """Ungated diagnostics respect the triggers, and gating changes nothing."""
-    ungated = lint_data(data, gated=False)
+    ungated = lint_data(data, gated=False, options=options, path=path)
     present = Context(data, load_packaged()).present_keys
     for diagnostic in ungated:
         triggers = RULES_BY_CODE[diagnostic.code].triggers
@@ -54,7 +65,7 @@ def assert_sound(data: dict[str, Any]) -> None:
                 f"{diagnostic.code} reported {diagnostic.message!r} although none of its triggers "
                 f"{sorted(triggers)} is present in {data!r}"
             )
-    assert lint_data(data) == ungated, data
+    assert lint_data(data, options=options, path=path) == ungated, data
 
 
 def test_triggers_are_declared_well() -> None:
@@ -67,14 +78,21 @@ def test_triggers_are_declared_well() -> None:
 
 
 def test_case_files_and_examples() -> None:
-    assert len(DATA) > 100
-    for data in DATA:
-        assert_sound(data)
+    assert len(CASES) > 100
+    for data, options, path in CASES:
+        assert_sound(data, options, path)
+
+
+def test_case_files_and_examples_on_targets() -> None:
+    for options in TARGETS:
+        for data in DATA:
+            assert_sound(data, options)
 
 
 def test_each_gated_rule_fires_somewhere() -> None:
     """A gated rule that never fires here would prove nothing about its triggers."""
-    fired = {d.code for data in DATA for d in lint_data(data, gated=False)}
+    fired = {d.code for data, options, path in CASES for d in lint_data(data, gated=False, options=options, path=path)}
+    fired |= {d.code for options in TARGETS for data in DATA for d in lint_data(data, gated=False, options=options)}
     silent = [r.code for r in RULES if r.triggers and r.code not in fired]
     assert not silent
 

@@ -273,6 +273,8 @@ def test_options_from_settings_are_anchored_at_the_settings_file(tmp_path):
         '[tool.trainer-lint]\nsource-roots = ["src", "."]\ncli-script = "train.py"\n'
         'lightning-version = "2.4"\ntarget = "cpu"\n[tool.trainer-lint.per-file-target]\n"gpu/*.toml" = "gpu:1xH200"\n',
     )
+    (project / "src").mkdir()
+    write(project / "train.py", "")
     options = resolve(load(pyproject), cwd=project).options
     assert options.root == str(project)
     assert options.source_roots == (str(project / "src"), str(project))
@@ -284,7 +286,10 @@ def test_options_from_settings_are_anchored_at_the_settings_file(tmp_path):
 
 def test_option_flags_replace_settings_and_are_relative_to_the_current_folder(tmp_path):
     pyproject = write(tmp_path / "proj" / "pyproject.toml", '[tool.trainer-lint]\nsource-roots = ["src"]\nlightning-version = "2.4"\n')
+    write(tmp_path / "job.sbatch", "#!/bin/bash\n#SBATCH --nodes=1\nsrun trainer-lint run cfg.toml\n")
     overrides = Overrides(source_roots=("lib",), cli_script="cli.py", lightning_version="2.6.6", target="mps", launcher="job.sbatch")
+    (tmp_path / "lib").mkdir()
+    write(tmp_path / "cli.py", "")
     options = resolve(load(pyproject), overrides, cwd=tmp_path).options
     assert options.source_roots == (str(tmp_path / "lib"),)
     assert options.cli_script == str(tmp_path / "cli.py")
@@ -314,6 +319,28 @@ def test_option_settings_are_validated(text, needle):
         return
     with pytest.raises(SettingsError, match=needle):
         from_table(__import__("tomli").loads(text))
+
+
+@pytest.mark.parametrize(
+    ("table", "overrides", "message"),
+    [
+        ('source-roots = ["missing"]', Overrides(), "source-roots in"),
+        ('cli-script = "nope.py"', Overrides(), "cli-script in"),
+        ("", Overrides(source_roots=("missing",)), "--source-root: "),
+        ("", Overrides(cli_script="nope.py"), "--cli-script: "),
+    ],
+)
+def test_missing_source_roots_and_cli_script_are_usage_errors(tmp_path, table, overrides, message):
+    pyproject = write(tmp_path / "pyproject.toml", f"[tool.trainer-lint]\n{table}\n")
+    with pytest.raises(SettingsError, match=message):
+        resolve(load(pyproject), overrides, cwd=tmp_path)
+
+
+def test_missing_cli_script_flag_exits_2(tmp_path, monkeypatch):
+    write(tmp_path / "c.toml", "[trainer]\n")
+    result = run(tmp_path, "--cli-script", "nope.py", "c.toml", monkeypatch=monkeypatch)
+    assert result.exit_code == 2
+    assert "--cli-script" in result.stderr and "is not a file" in result.stderr
 
 
 def test_bad_lightning_version_flag_is_a_usage_error(tmp_path, monkeypatch):

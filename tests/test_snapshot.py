@@ -44,10 +44,13 @@ def test_snapshot_is_stamped_and_covers_the_classes_configs_name():
         ("CSVLogger", "logger", "CSVLogger"),
         ("lightning.pytorch.loggers.CSVLogger", "logger", "CSVLogger"),
         ("lightning_fabric.plugins.environments.SLURMEnvironment", "plugins", "SLURMEnvironment"),
-        ("DDPStrategy", "strategy", "DDPStrategy"),  # in a class_path table (collect decides about strings)
-        ("DoublePrecision", "plugins", "DoublePrecision"),
-        ("TorchCheckpointIO", "plugins", "TorchCheckpointIO"),
-        ("ModelCheckpoint", "logger", "ModelCheckpoint"),  # of another kind: TL501 says so
+        ("DDPStrategy", "strategy", "DDPStrategy"),  # class_path = "DDPStrategy": LightningCLI resolves it
+        ("SimpleProfiler", "profiler", "SimpleProfiler"),
+        ("LightningEnvironment", "plugins", "LightningEnvironment"),
+        ("CPUAccelerator", "accelerator", "CPUAccelerator"),
+        ("LightningModule", "model", "LightningModule"),
+        ("ModelCheckpoint", "logger", None),
+        ("ModelCheckpoint", "strategy", None),
         ("my.Model", "model", None),
     ],
 )

@@ -56,6 +56,16 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """A note at another place that explains a diagnostic: the line of a launch script that sets
+    what the config disagrees with. ``path`` and ``span`` are final (rules place it themselves)."""
+
+    path: str
+    span: Span | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding: which rule, how severe, where (key path and span) and what is wrong."""
 
@@ -68,6 +78,8 @@ class Diagnostic:
     fix: Fix | None = field(default=None, compare=False)
     anchor: str = "value"
     """Which part of ``key`` the span covers: ``"value"`` (default) or ``"key"`` (unknown keys)."""
+    related: tuple[Related, ...] = field(default=(), compare=False)
+    """Notes at other places (``check --launcher``: the script's line the config disagrees with)."""
 
     @property
     def dotted_key(self) -> str:

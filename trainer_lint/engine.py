@@ -52,6 +52,8 @@ class FileResult:
     skipped: bool = False
     """True when the file parsed but has no ``trainer`` table: it is not a trainer config."""
     document: Document | None = None
+    options: Options | None = None
+    """The options the file was linted with (the run's, or changed by its own comments)."""
 
 
 def lint_text(text: str, path: str = "<string>", selection: Selection = ALL, options: Options = DEFAULT) -> FileResult:
@@ -83,14 +85,53 @@ def lint_document(document: Document, selection: Selection = ALL, options: Optio
     too_deep = nesting_error(document)  # rules recurse: refuse what could exhaust the stack
     if too_deep is not None:
         return FileResult(document.path, document_error(too_deep, document.path, selection), document=document)
-    found = lint_data(document.data, selection, options=options, path=document.path)
-    placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found]
-    if "trainer-lint" in document.text.lower():  # `# trainer-lint: ignore[...]` comments
+    comments = None
+    from_comments: list[Diagnostic] = []
+    if "trainer-lint" in document.text.lower():  # `# trainer-lint: ...` comments
         from trainer_lint import suppression
 
-        placed = suppression.apply(placed, document, selection)
+        comments = suppression.parse(document.text, document.path)
+        if comments.settings:
+            options, from_comments = comment_options(comments.settings, options, document.path, selection)
+    found = lint_data(document.data, selection, options=options, path=document.path)
+    placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found] + from_comments
+    if comments is not None:
+        placed = suppression.apply(placed, document, selection, comments)
     placed.sort(key=_order)
-    return FileResult(document.path, placed, document=document)
+    return FileResult(document.path, placed, document=document, options=options)
+
+
+def comment_options(settings: list[Any], options: Options, path: str, selection: Selection) -> tuple[Options, list[Diagnostic]]:
+    """Apply ``# trainer-lint: target = ...`` / ``launcher = ...`` comments to ``options`` (they
+    win over ``--target``, ``target`` and ``per-file-target``); a comment that cannot be used is
+    a diagnostic (TL379, TL429) and changes nothing."""
+    import os
+    from dataclasses import replace
+
+    problems: list[Diagnostic] = []
+    for setting in settings:
+        if setting.name == "target":
+            from trainer_lint.target import TargetError, check
+
+            try:
+                check(setting.value)
+            except TargetError as error:
+                if selection.enabled("TL379"):
+                    problems.append(Diagnostic("TL379", Severity.ERROR, (), f"`# trainer-lint: target`: {error}", path=path, span=setting.span))
+                continue
+            options = replace(options, target=setting.value, per_file_target=())
+        else:
+            from trainer_lint.launchers import LaunchError, load
+
+            script = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), os.path.expanduser(setting.value)))
+            try:
+                load(script)
+            except LaunchError as error:
+                if selection.enabled("TL429"):
+                    problems.append(Diagnostic("TL429", Severity.ERROR, (), f"`# trainer-lint: launcher`: {error}", path=path, span=setting.span))
+                continue
+            options = replace(options, launcher=script)
+    return options, problems
 
 
 def lint_data(
@@ -111,7 +152,7 @@ def lint_data(
     skipped (it could not report); ``gated=False`` runs it anyway (the gating test compares both).
     """
     ctx = Context(data, load_packaged(), options=options, path=path)
-    rules = _enabled_rules(selection)
+    rules = _with_knowledge(_enabled_rules(selection), options)
     if gated:
         always, by_key = _gates(rules)
         picked = set(always)
@@ -148,6 +189,26 @@ def _enabled_rules(selection: Selection) -> tuple[Rule, ...]:
         _ENABLED.clear()
     enabled = _ENABLED[selection] = tuple(rule() for rule in RULES if selection.enabled(rule.code))
     return enabled
+
+
+_KNOWN: dict[tuple[int, bool, bool], tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
+
+
+def _with_knowledge(rules: tuple[Rule, ...], options: Options) -> tuple[Rule, ...]:
+    """``rules`` less those whose :attr:`~trainer_lint.rules.base.Rule.requires` the options
+    cannot give (the target and launch rules of a run without a target or launch script)."""
+    launcher = options.launcher is not None
+    machine = launcher or options.target is not None or bool(options.per_file_target)
+    if launcher and machine:
+        return rules
+    key = (id(rules), launcher, machine)
+    hit = _KNOWN.get(key)
+    if hit is None or hit[0] is not rules:
+        kept = tuple(r for r in rules if r.requires is None or (r.requires == "machine" and machine))
+        if len(_KNOWN) > 256:
+            _KNOWN.clear()
+        hit = _KNOWN[key] = (rules, kept)
+    return hit[1]
 
 
 _GATES: dict[int, tuple[tuple[Rule, ...], tuple[int, ...], dict[str, tuple[int, ...]]]] = {}

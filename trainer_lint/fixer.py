@@ -285,7 +285,8 @@ def fix_report(
             results.append(result)
             continue
         selection = selection_for(result.path) if selection_for is not None else ALL
-        outcome = fix_file(result.path, selection, unsafe=unsafe, write=write, options=options)
+        # the file's own options: a launch script named on the command line is its launcher
+        outcome = fix_file(result.path, selection, unsafe=unsafe, write=write, options=result.options or options)
         if isinstance(outcome, PathProblem):
             report.problems.append(outcome)
             results.append(result)

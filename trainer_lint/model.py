@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from typing_extensions import NotRequired, TypedDict
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 from pydantic.dataclasses import dataclass
 
 DOCS = "https://lightning.ai/docs/pytorch/stable/common/trainer.html"
@@ -147,6 +147,12 @@ class ClassPathConfig(TypedDict):
     init_args: NotRequired[
         Annotated[dict[str, Any], Field(description="Keyword arguments passed to the class when it is built.")]
     ]
+    dict_kwargs: NotRequired[
+        Annotated[
+            dict[str, Any],
+            Field(description="Keyword arguments passed to the class's `**kwargs` as they are, without type checks."),
+        ]
+    ]
 
 
 ClassPathString = Annotated[
@@ -154,16 +160,54 @@ ClassPathString = Annotated[
 ]
 """A bare class path string, which LightningCLI accepts in place of a table without arguments."""
 
-ObjectConfig = Union[ClassPathConfig, ClassPathString]
-
-ClassPathOrNameString = Annotated[
-    str, Field(pattern=CLASS_PATH_OR_NAME_PATTERN, json_schema_extra={"x-pattern-words": "a dotted import path or a class name"})
+ClassNameString = Annotated[
+    str,
+    Field(pattern=CLASS_PATH_OR_NAME_PATTERN, json_schema_extra={"x-pattern-words": "a dotted import path or a class name"}),
 ]
-"""A class path or bare class name as a string, where LightningCLI reads a string as a class first
-(``callbacks``, ``logger``, ``plugins``, ``profiler``): ``"DoublePrecision"``; the TL500 rule says
-when a name names no class."""
+"""A class path or a bare class name, where LightningCLI resolves names (keys typed with a class
+first: callbacks, loggers, plugins, the profiler (after its registered names), the model, data,
+optimizer and scheduler)."""
 
-ObjectOrNameConfig = Union[ClassPathConfig, ClassPathOrNameString]
+ProfilerClassString = Annotated[
+    str,
+    Field(
+        pattern=r"^([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+|[A-Z][A-Za-z0-9_]*)$",
+        json_schema_extra={"x-pattern-words": "a profiler name, a dotted import path or a class name"},
+    ),
+]
+"""``profiler`` as a string that is not a registered name: a class path, or a class name, which
+LightningCLI resolves among the ``Profiler`` subclasses. A lower-case word is read as a mistyped
+name (``"simpel"``), not as a class: Lightning's class names, and PEP 8's, are CapWords."""
+
+INCLUDE_PATTERN = r"^([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*|.*[/\\].*|.*\.(ya?ml|json|jsonnet))$"
+"""A class path, a class name, or a config file to include (a path or a ``.yaml``/``.json`` name)."""
+
+ObjectConfig = Union[ClassPathConfig, ClassPathString]
+"""An object where a string is a registered name (``strategy``, ``accelerator``): the schema lets a
+dotted string through, and TL344 reports it, since the Trainer reads it as a name."""
+
+NamedObjectConfig = Union[ClassPathConfig, ClassNameString]
+"""An object where LightningCLI turns a class name given as a string into the object."""
+
+ArgumentsTable = Annotated[
+    dict[str, Any],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "not": {"required": ["class_path"]},
+            "x-not-words": "a table of arguments cannot have `class_path`",
+            "description": "The class's arguments directly, without `class_path`: LightningCLI reads this "
+            "when its script gives a fixed model or data class, or (in subclass mode) for the base class itself.",
+        }
+    ),
+]
+
+TopObjectConfig = Union[
+    ClassPathConfig,
+    Annotated[str, Field(pattern=INCLUDE_PATTERN, json_schema_extra={"x-pattern-words": "a class path, a class name or a config file"})],
+    ArgumentsTable,
+]
+"""``[model]``/``[data]``: an object, a class name, a config file to include, or a table of arguments."""
 
 SEED_MAX = 2**32 - 1
 """``max_seed_value`` in ``lightning/fabric/utilities/seed.py`` (numpy's 32-bit seeds): ``seed_everything``
@@ -266,7 +310,7 @@ class BaseTrainerConfig:
     )
 
     # Logging, callbacks and progress
-    logger: Optional[Union[bool, ObjectOrNameConfig, list[ObjectOrNameConfig]]] = Field(
+    logger: Optional[Union[bool, NamedObjectConfig, list[NamedObjectConfig]]] = Field(
         default=None,
         description=_describe(
             "Experiment logger(s): `true` (the default when unset) uses TensorBoard if installed, "
@@ -274,7 +318,7 @@ class BaseTrainerConfig:
             "logger",
         ),
     )
-    callbacks: Optional[Union[ObjectOrNameConfig, list[ObjectOrNameConfig]]] = Field(
+    callbacks: Optional[Union[NamedObjectConfig, list[NamedObjectConfig]]] = Field(
         default=None,
         description=_describe("Callback object(s) to add to the Trainer's default callbacks.", "callbacks"),
     )
@@ -464,7 +508,7 @@ class BaseTrainerConfig:
             "use-distributed-sampler",
         ),
     )
-    profiler: Optional[Union[_choices(PROFILERS), ObjectOrNameConfig]] = Field(  # type: ignore[valid-type]
+    profiler: Optional[Union[_choices(PROFILERS), ClassPathConfig, ProfilerClassString]] = Field(  # type: ignore[valid-type]
         default=None,
         description=_describe(
             "Profile the run: `simple`, `advanced`, `pytorch`, `xla`, or a profiler class.",
@@ -483,7 +527,7 @@ class BaseTrainerConfig:
             "barebones",
         ),
     )
-    plugins: Optional[Union[ObjectOrNameConfig, list[ObjectOrNameConfig]]] = Field(
+    plugins: Optional[Union[NamedObjectConfig, list[NamedObjectConfig]]] = Field(
         default=None,
         description=_describe(
             "Plugin object(s): a precision plugin, a cluster environment, a checkpoint IO or a layer sync.",
@@ -523,22 +567,22 @@ class TrainerLintConfig:
         default_factory=BaseTrainerConfig,
         description="Arguments of `lightning.Trainer`.",
     )
-    model: Optional[ObjectConfig] = Field(
+    model: Optional[TopObjectConfig] = Field(
         default=None,
         description=(
             "The LightningModule to train, as `class_path` and `init_args`. Without it, "
             "`trainer-lint run` trains a small bundled demo model."
         ),
     )
-    data: Optional[ObjectConfig] = Field(
+    data: Optional[TopObjectConfig] = Field(
         default=None,
         description="The LightningDataModule, as `class_path` and `init_args`.",
     )
-    optimizer: Optional[ObjectConfig] = Field(
+    optimizer: Optional[NamedObjectConfig] = Field(
         default=None,
         description="An optimizer class for LightningCLI-style configs, as `class_path` and `init_args`.",
     )
-    lr_scheduler: Optional[ObjectConfig] = Field(
+    lr_scheduler: Optional[NamedObjectConfig] = Field(
         default=None,
         description="A learning-rate scheduler class for LightningCLI-style configs.",
     )

@@ -177,3 +177,19 @@ def load_packaged() -> dict[str, Any]:
 
 
 _PACKAGED: dict[str, Any] | None = None
+
+
+def choices(name: str) -> frozenset[str]:
+    """The registered names a Trainer argument takes (its ``x-choices``, e.g. the profiler names),
+    read from the packaged schema so that ``check`` never imports the pydantic models."""
+    node = load_packaged()["definitions"]["BaseTrainerConfig"]["properties"].get(name, {})
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.update(item.get("x-choices", ()))
+            stack.extend(item.get("anyOf", ()))
+            stack.extend(item.get("allOf", ()))
+    return frozenset(found)
+

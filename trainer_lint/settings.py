@@ -13,7 +13,7 @@
     cli-script = "train.py"              # the file holding the LightningCLI(...) call
     lightning-version = "2.4"            # the Lightning release the configs are checked against
     lightning-package = "lightning"      # whose Trainer reads them: lightning or pytorch_lightning
-    target = "gpu:8xA100"                # the machine the configs are meant for
+    target = "gpu:8xA100"                # the machine the configs are meant for (docs/targets.md)
 
     [tool.trainer-lint.per-file-ignores]
     "experiments/*.toml" = ["TL103"]     # glob -> codes or prefixes skipped in matching files
@@ -27,6 +27,10 @@ none is named), as ruff does. ``--config FILE`` names the file instead; ``--isol
 every settings file. Globs in ``exclude`` and ``per-file-ignores`` are relative to the folder of
 that ``pyproject.toml``; a glob without ``/`` matches a file or folder name anywhere. Paths in
 ``source-roots`` and ``cli-script`` are relative to it too; the flags' paths to the current folder.
+A source root that is not a folder or a CLI script that is not a file is a usage error (exit 2).
+Without ``source-roots``, the roots are the project root (the settings file's folder, else the
+nearest folder above a config with a ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``)
+and its ``src/`` when present; see :mod:`trainer_lint.resolver.project`.
 
 Precedence, lowest first: trainer-lint's defaults, then the settings file, then the command line.
 Each command-line flag replaces its setting (``--select``, ``--ignore``, ``--exclude``,
@@ -255,9 +259,13 @@ def from_table(table: dict[str, Any], path: Path | None = None) -> Settings:
             raise SettingsError(f'{where}: `lightning-package` must be "lightning" or "pytorch_lightning", not {lightning_package!r}')
         lightning_package = known
     target = _string(table, "target", where)
+    if target is not None:
+        check_target(target, f"{where} target")
     per_file_target = table.get("per-file-target", {})
     if not isinstance(per_file_target, dict) or not all(isinstance(v, str) for v in per_file_target.values()):
         raise SettingsError(f'{where}: `per-file-target` must be a table of glob = "target"')
+    for pattern, value in per_file_target.items():
+        check_target(value, f"{where} per-file-target {pattern!r}")
     return Settings(
         select,
         ignore,
@@ -288,6 +296,26 @@ def check_version(text: str, where: str) -> None:
 
     if not re.fullmatch(r"\d+\.\d+(\.\d+)?", text.strip()):
         raise SettingsError(f"{where}: {text!r} is not a Lightning release number (X.Y or X.Y.Z, e.g. 2.4 or 2.4.0)")
+
+
+def check_target(text: str, where: str) -> None:
+    """Raise :class:`SettingsError` unless ``text`` is a target spelling (``docs/targets.md``)."""
+    from trainer_lint.target import TargetError, check
+
+    try:
+        check(text)
+    except TargetError as error:
+        raise SettingsError(f"{where}: {error}") from None
+
+
+def check_launcher(path: str, where: str) -> None:
+    """Raise :class:`SettingsError` unless ``path`` is a readable launch script."""
+    from trainer_lint.launchers import LaunchError, load
+
+    try:
+        load(path)
+    except LaunchError as error:
+        raise SettingsError(f"{where}: {error}") from None
 
 
 def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | None:
@@ -338,6 +366,10 @@ def resolve(settings: Settings, overrides: Overrides = Overrides(), *, cwd: Path
         exclude = tuple(_rebase(p, settings.root, cwd) for p in settings.exclude or ())
     if overrides.lightning_version is not None:
         check_version(overrides.lightning_version, "--lightning-version")
+    if overrides.target is not None:
+        check_target(overrides.target, "--target")
+    if overrides.launcher is not None:
+        check_launcher(os.path.join(cwd, os.path.expanduser(overrides.launcher)), "--launcher")
     return Resolved(
         selection=Selection(select=select, ignore=ignore),
         per_file_ignores=settings.per_file_ignores,
@@ -369,6 +401,7 @@ def _options(settings: Settings, overrides: Overrides, cwd: Path) -> Options:
         cli_script = absolute(settings.root, settings.cli_script)
     else:
         cli_script = None
+    _check_paths(settings, overrides, source_roots, cli_script)
     if overrides.lightning_version is not None:
         version, origin = overrides.lightning_version.strip(), "--lightning-version"
     elif settings.lightning_version is not None:
@@ -387,6 +420,17 @@ def _options(settings: Settings, overrides: Overrides, cwd: Path) -> Options:
         per_file_target=tuple((_rebase(glob, settings.root, cwd), target) for glob, target in settings.per_file_target),
         launcher=absolute(cwd, overrides.launcher) if overrides.launcher is not None else None,
     )
+
+
+def _check_paths(settings: Settings, overrides: Overrides, source_roots: tuple[str, ...] | None, cli_script: str | None) -> None:
+    """A source root that is not a folder, or a CLI script that is not a file, is a usage error."""
+    where = "--source-root" if overrides.source_roots is not None else f"source-roots in {settings.path}"
+    for root in source_roots or ():
+        if not os.path.isdir(root):
+            raise SettingsError(f"{where}: {root} is not a folder")
+    if cli_script is not None and not os.path.isfile(cli_script):
+        where = "--cli-script" if overrides.cli_script is not None else f"cli-script in {settings.path}"
+        raise SettingsError(f"{where}: {cli_script} is not a file")
 
 
 def _first(*values: Any) -> Any:

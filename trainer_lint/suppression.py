@@ -19,6 +19,12 @@ Mistakes in these comments are reported, so a suppression never fails silently:
 * ``TL902`` (warning): a suppression that suppressed nothing (only for codes that are enabled
   for the file, so ``--select``/``--ignore``/``per-file-ignores`` never make one look unused).
 
+Two more comments say where the file runs (``docs/targets.md``); the engine reads them before
+the rules run (:func:`settings`)::
+
+    # trainer-lint: target = gpu:1xV100          the machine this file is meant for
+    # trainer-lint: launcher = jobs/train.sbatch  the script that launches it (relative to the file)
+
 Only real comments count: the text ``# trainer-lint: ...`` inside a string is a value. This module
 runs only for files whose text contains ``trainer-lint`` (:func:`apply`).
 """
@@ -53,6 +59,7 @@ _TOKEN = re.compile(
 )
 _HEAD = re.compile(r"#\s*trainer-lint\s*:\s*", re.I)
 _DIRECTIVE = re.compile(r"(?P<kind>file-ignore|ignore)(?=[\[\s]|$)(?:\[(?P<codes>[^\]]*)\])?", re.I)
+_SETTING = re.compile(r"(?P<name>target|launcher)\s*=\s*(?P<value>\S.*?)\s*$", re.I)
 _CODE = re.compile(r"[^\s,]+")
 
 
@@ -75,12 +82,24 @@ class Directive:
     entries: list[Entry] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Setting:
+    """A ``# trainer-lint: target = ...`` or ``launcher = ...`` comment: the name, the value
+    (quotes removed) and where the value is written."""
+
+    name: str
+    value: str
+    span: Span
+
+
 @dataclass
 class Parsed:
     """The directives of a file, and the diagnostics about malformed ones (``TL901``)."""
 
     directives: list[Directive] = field(default_factory=list)
     invalid: list[Diagnostic] = field(default_factory=list)
+    settings: list[Setting] = field(default_factory=list)
+    """``target``/``launcher`` comments, in file order."""
 
 
 def comments(text: str) -> Iterator[tuple[int, str]]:
@@ -112,9 +131,22 @@ def parse(text: str, path: str = "") -> Parsed:
         head = _HEAD.match(comment)
         if head is None:
             continue
+        setting = _SETTING.match(comment, head.end())
+        if setting is not None:
+            value = setting.group("value")
+            start = offset + setting.start("value")
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            out.settings.append(Setting(setting.group("name").lower(), value.strip(), span(start, offset + setting.end("value"))))
+            continue
         match = _DIRECTIVE.match(comment, head.end())
         if match is None:
-            invalid(offset, offset + len(comment), "malformed suppression comment: write `# trainer-lint: ignore[CODE]` or `# trainer-lint: file-ignore[CODE]`")
+            invalid(
+                offset,
+                offset + len(comment),
+                "malformed trainer-lint comment: write `# trainer-lint: ignore[CODE]`, `# trainer-lint: file-ignore[CODE]`, "
+                "`# trainer-lint: target = MACHINE` or `# trainer-lint: launcher = SCRIPT`",
+            )
             continue
         kind = match.group("kind").lower()
         line = span(offset, offset).line
@@ -158,11 +190,13 @@ def _suppress(diagnostic: Diagnostic, directives: list[Directive], *, line_level
     return suppressed
 
 
-def apply(diagnostics: list[Diagnostic], document: "Document", selection: "Selection") -> list[Diagnostic]:
-    """Drop suppressed diagnostics and add ``TL901``/``TL902`` for bad or unused suppressions."""
+def apply(diagnostics: list[Diagnostic], document: "Document", selection: "Selection", parsed: Parsed | None = None) -> list[Diagnostic]:
+    """Drop suppressed diagnostics and add ``TL901``/``TL902`` for bad or unused suppressions
+    (``parsed``: the file's comments, when the caller has read them already)."""
     if MARKER not in document.text.lower():
         return diagnostics
-    parsed = parse(document.text, document.path)
+    if parsed is None:
+        parsed = parse(document.text, document.path)
     kept = [d for d in diagnostics if not _suppress(d, parsed.directives)]
 
     from trainer_lint.rules import RULES_BY_CODE

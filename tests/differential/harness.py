@@ -44,8 +44,10 @@ class Outcome:
 
 
 @contextlib.contextmanager
-def hardware(cuda: int = 0, mps: bool = False):
-    """Pretend this machine has ``cuda`` CUDA devices (and an MPS device), as Lightning's tests do."""
+def hardware(cuda: int = 0, mps: bool = False, capability: tuple[int, int] = (9, 0)):
+    """Pretend this machine has ``cuda`` CUDA devices of compute ``capability`` (and an MPS
+    device), as Lightning's tests do. ``is_bf16_supported`` answers as torch 2.13 does on such a
+    device: natively from 8.0, else through emulation (``including_emulation=True``)."""
     import lightning.fabric.accelerators.cuda as fabric_cuda
     import lightning.fabric.accelerators.mps as fabric_mps
     import lightning.pytorch.accelerators.cuda as pl_cuda
@@ -60,12 +62,22 @@ def hardware(cuda: int = 0, mps: bool = False):
         mock.patch("lightning.pytorch.trainer.connectors.callback_connector._load_external_callbacks", lambda group: []),
     ]
     if cuda:
-        patches.append(mock.patch("torch.cuda.get_device_capability", lambda *a, **k: (9, 0)))
-        patches.append(mock.patch("torch.cuda.is_bf16_supported", lambda *a, **k: True))
+        patches.append(mock.patch("torch.cuda.get_device_capability", lambda *a, **k: capability))
+        patches.append(
+            mock.patch(
+                "torch.cuda.is_bf16_supported",
+                lambda including_emulation=True: capability >= (8, 0) or including_emulation,
+            )
+        )
     with contextlib.ExitStack() as stack:
         for patch in patches:
             stack.enter_context(patch)
         yield
+
+
+def _no_entry_points():
+    """Only skip entry-point discovery (as :func:`hardware` does), mocking no hardware."""
+    return mock.patch("lightning.pytorch.trainer.connectors.callback_connector._load_external_callbacks", lambda group: [])
 
 
 @contextlib.contextmanager
@@ -83,15 +95,19 @@ def _torch_flags():
         torch.backends.cudnn.benchmark = benchmark
 
 
-def build(trainer: dict[str, Any], *, cuda: int = 0, mps: bool = False) -> Outcome:
-    """Construct ``Trainer(**trainer)`` under mocked hardware; record whether it raised and what it warned."""
+def build(
+    trainer: dict[str, Any], *, cuda: int = 0, mps: bool = False, capability: tuple[int, int] = (9, 0), real: bool = False
+) -> Outcome:
+    """Construct ``Trainer(**trainer)`` under mocked hardware (``real``: on this machine as it is,
+    without mocks); record whether it raised and what it warned."""
     from lightning.pytorch import Trainer
 
     kwargs = dict(trainer)
     kwargs.setdefault("default_root_dir", _ROOT)
     if kwargs.get("check_val_every_n_epoch") == "none":
         kwargs["check_val_every_n_epoch"] = None
-    with warnings.catch_warnings(record=True) as caught, hardware(cuda, mps), _torch_flags():
+    machine = _no_entry_points() if real else hardware(cuda, mps, capability)
+    with warnings.catch_warnings(record=True) as caught, machine, _torch_flags():
         warnings.simplefilter("always")
         try:
             Trainer(**kwargs)
@@ -113,9 +129,12 @@ class Verdict:
         return bool(self.errors)
 
 
-def lint(trainer: dict[str, Any], extra: dict[str, Any] | None = None) -> Verdict:
-    """Lint ``{"trainer": trainer, **extra}`` and sort the codes by severity."""
-    found = lint_data({"trainer": trainer, **(extra or {})})
+def lint(trainer: dict[str, Any], extra: dict[str, Any] | None = None, options: Any = None) -> Verdict:
+    """Lint ``{"trainer": trainer, **extra}`` (with ``options``: a target, a launcher) and sort
+    the codes by severity."""
+    from trainer_lint.options import DEFAULT
+
+    found = lint_data({"trainer": trainer, **(extra or {})}, options=options or DEFAULT)
     by = {s: [f"{d.code} {d.dotted_key}: {d.message}" for d in found if d.severity is s] for s in Severity}
     return Verdict(by[Severity.ERROR], by[Severity.WARNING], by[Severity.INFO])
 

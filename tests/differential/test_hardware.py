@@ -137,17 +137,27 @@ def machine(table: dict) -> dict:
     return {}
 
 
-def config_warnings(warnings: list[str]) -> list[str]:
-    return [w for w in warnings if not ENVIRONMENTAL.search(w)]
+def config_warnings(warnings: list[str], environmental: re.Pattern[str] = ENVIRONMENTAL) -> list[str]:
+    return [w for w in warnings if not environmental.search(w)]
 
 
-def assert_warnings_matched(table: dict, lightning_warnings: list[str], lint_warnings: list[str]) -> None:
+def assert_warnings_matched(
+    table: dict,
+    lightning_warnings: list[str],
+    lint_warnings: list[str],
+    *,
+    known: dict[str, str] = KNOWN_WARNINGS,
+    environmental: re.Pattern[str] = ENVIRONMENTAL,
+    counts: collections.Counter[str] = COUNTS,
+) -> None:
+    """Every config warning Lightning gave (those ``environmental`` does not match) has the
+    trainer-lint finding ``known`` maps it to among ``lint_warnings``."""
     lint_codes = {w.split()[0] for w in lint_warnings}
-    for text in config_warnings(lightning_warnings):
-        codes = [code for fragment, code in KNOWN_WARNINGS.items() if fragment in text]
+    for text in config_warnings(lightning_warnings, environmental):
+        codes = [code for fragment, code in known.items() if fragment in text]
         assert codes, f"Lightning warned something no rule knows about:\n  {text}\n  config={table!r}"
         assert codes[0] in lint_codes, f"Lightning warned {text!r} but trainer-lint has no {codes[0]}: config={table!r}"
-        COUNTS["warnings matched"] += 1
+        counts["warnings matched"] += 1
 
 
 @settings(max_examples=1000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

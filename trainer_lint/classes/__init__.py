@@ -34,17 +34,20 @@ SLOT_KINDS: dict[str, frozenset[str]] = {
     "profiler": frozenset({"profiler"}),
     "plugins": frozenset({"precision", "checkpoint_io", "environment", "layer_sync"}),
     "accelerator": frozenset({"accelerator"}),
-    "model": frozenset(),
-    "data": frozenset(),
+    "model": frozenset({"module"}),
+    "data": frozenset({"datamodule"}),
 }
-"""Which kinds of Lightning class each object-typed key takes (``model``/``data`` take user classes)."""
+"""Which kinds of Lightning class each object-typed key takes (``model``/``data`` take subclasses of
+``LightningModule``/``LightningDataModule``, which the snapshot holds as bases for user classes)."""
 
-SHORT_NAME_SLOTS = frozenset({"callbacks", "logger", "plugins", "profiler"})
-"""Slots where LightningCLI (jsonargparse) reads a *string* as a class first: a dotted path or a
-bare class name (``"DoublePrecision"``, ``"SimpleProfiler"``). In ``strategy`` and ``accelerator``
-the Trainer's annotation tries ``str`` first, so a string stays a string (a registered name, and
-a dotted path there is an invalid name). A ``class_path`` *table* may use a bare class name in
-every slot."""
+BASE_KINDS = frozenset({"module", "datamodule"})
+"""Kinds of the bases users subclass (``LightningModule``, ``LightningDataModule``), snapshotted so
+that a user class's parameters can be followed into them."""
+
+SHORT_NAME_SLOTS = frozenset(SLOT_KINDS)
+"""Slots where LightningCLI resolves a bare class name (``class_path = "DDPStrategy"``): every key
+typed with a Lightning base class resolves names among its subclasses. Where a *string* is an
+object rather than a registered name is the rules' business (``strategy = "ddp"`` is a name)."""
 
 KIND_SLOTS: dict[str, str] = {
     "callback": "callbacks",
@@ -56,8 +59,10 @@ KIND_SLOTS: dict[str, str] = {
     "environment": "plugins",
     "layer_sync": "plugins",
     "accelerator": "accelerator",
+    "module": "model",
+    "datamodule": "data",
 }
-"""The Trainer argument each kind of Lightning object goes to."""
+"""The key each kind of Lightning object goes to."""
 
 FAMILIES = {
     "lightning": ("lightning.pytorch.", "lightning.fabric."),
@@ -68,6 +73,8 @@ FAMILIES = {
 ``lightning_fabric``). Their classes are distinct: a Trainer of one rejects the other's objects."""
 
 KIND_WORDS = {
+    "module": "a LightningModule",
+    "datamodule": "a LightningDataModule",
     "callback": "a callback",
     "logger": "a logger",
     "strategy": "a strategy",
@@ -151,7 +158,8 @@ def _index() -> tuple[dict[str, str], dict[str, list[str]], frozenset[str]]:
     for canonical, info in load()["classes"].items():
         for alias in info["aliases"]:
             by_alias[alias] = canonical
-            modules.add(alias.rsplit(".", 1)[0])
+            if info["kind"] not in BASE_KINDS:  # `lightning.pytorch` exports much more than these
+                modules.add(alias.rsplit(".", 1)[0])
         by_name.setdefault(info["name"], []).append(canonical)
     return by_alias, by_name, frozenset(modules)
 
@@ -185,8 +193,6 @@ def resolve_kinds(path: str, kinds: frozenset[str]) -> ClassInfo | None:
     by_alias, by_name, _ = _index()
     if "." not in path:
         matches = [c for c in by_name.get(path, ()) if info(c).kind in kinds]
-        if not matches and len(by_name.get(path, ())) == 1:
-            matches = list(by_name[path])  # a Lightning class of another kind: the kind rule says so
         return info(matches[0]) if len(matches) == 1 else None
     canonical = by_alias.get(normalize(path))
     return info(canonical) if canonical else None
@@ -280,7 +286,7 @@ def extend_schema(schema: dict[str, Any]) -> None:
     branches: list[dict[str, Any]] = []
     examples: list[str] = []
     for canonical, data in load()["classes"].items():
-        if data["abstract"] or data.get("deprecated") or data.get("removed") or data["kind"] == "accelerator":
+        if data["abstract"] or data.get("deprecated") or data.get("removed") or data["kind"] in ("accelerator", "module", "datamodule"):
             continue
         examples.append(canonical)
         properties: dict[str, Any] = {}

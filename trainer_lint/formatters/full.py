@@ -22,7 +22,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from trainer_lint.diagnostic import Diagnostic, Severity
-from trainer_lint.formatters.text import line, summary
+from trainer_lint.formatters.text import context, line, summary
 
 if TYPE_CHECKING:
     from trainer_lint.checker import Report
@@ -85,6 +85,9 @@ def snippet(d: Diagnostic, document: "Document | None", *, color: bool = False) 
     lines = [f"{pad} |", f"{number} | {_display(source)}".rstrip(), f"{pad} | {' ' * indent}{mark}", f"{pad} |"]
     if d.fix is not None:
         lines.append(f"{pad} = help: {d.fix.description}")
+    for related in d.related:
+        where = related.path if related.span is None else f"{related.path}:{related.span.line}:{related.span.column}"
+        lines.append(f"{pad} = note: {where}: {related.message}")
     return lines
 
 
@@ -94,5 +97,6 @@ def render(report: "Report", *, color: bool = False) -> str:
     for result in report.results:
         for d in result.diagnostics:
             blocks.append("\n".join([line(d, color=color), *snippet(d, result.document, color=color)]))
-    blocks.append(summary(report))
+    about = context(report)
+    blocks.append(summary(report) if about is None else f"{about}\n{summary(report)}")
     return "\n\n".join(blocks) + "\n"

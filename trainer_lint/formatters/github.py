@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trainer_lint.diagnostic import Diagnostic, Severity
+from trainer_lint.diagnostic import Diagnostic, Related, Severity
 
 if TYPE_CHECKING:
     from trainer_lint.checker import Report
@@ -47,6 +47,17 @@ def command(d: Diagnostic) -> str:
     return f"::{COMMANDS[d.severity]} {head}::{escape_data(d.message)}"
 
 
+def note(d: Diagnostic, related: "Related") -> str:
+    """A related note as a ``::notice`` on the other file (a launch script's line)."""
+    props = [("file", related.path.replace("\\", "/"))]
+    if related.span is not None:
+        props.append(("line", str(related.span.line)))
+    props.append(("title", f"{d.code} note"))
+    head = ",".join(f"{name}={escape_property(value)}" for name, value in props)
+    return f"::notice {head}::{escape_data(related.message)} ({d.path}: {d.code})"
+
+
 def render(report: "Report", *, color: bool = False) -> str:
-    """The whole report as workflow commands (``color`` is ignored)."""
-    return "".join(command(d) + "\n" for d in report.diagnostics)
+    """The whole report as workflow commands (``color`` is ignored); a diagnostic's related notes
+    follow it as notices on their own files."""
+    return "".join(command(d) + "\n" + "".join(note(d, r) + "\n" for r in d.related) for d in report.diagnostics)

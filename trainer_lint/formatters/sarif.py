@@ -5,7 +5,9 @@ Markdown, default level), and one result per diagnostic with its rule, level, me
 location. Locations are URIs relative to the current folder (run trainer-lint from the repository
 root), with forward slashes and ``uriBaseId`` ``%SRCROOT%``; regions are 1-based with an exclusive
 ``endColumn``, counted in Unicode code points (``columnKind``). ``error``, ``warning`` and ``info``
-become the levels ``error``, ``warning`` and ``note``.
+become the levels ``error``, ``warning`` and ``note``. A diagnostic's notes at other places (a
+launch script's line) are its ``relatedLocations``; the target machine is in the run's
+``properties.target`` (and ``properties.targets``) and each result's ``properties.target``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from trainer_lint import __version__
-from trainer_lint.diagnostic import Diagnostic, Severity
+from trainer_lint.diagnostic import Diagnostic, Severity, Span
 
 if TYPE_CHECKING:
     from trainer_lint.checker import Report
@@ -59,28 +61,43 @@ def artifact_uri(path: str) -> tuple[str, bool]:
     return quote(rel.replace(os.sep, "/"), safe="/"), True
 
 
-def result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
-    """A diagnostic as a SARIF ``result``."""
-    uri, relative = artifact_uri(d.path)
+def physical_location(path: str, span: "Span | None") -> dict[str, Any]:
+    """A SARIF ``physicalLocation`` for ``path`` at ``span``."""
+    uri, relative = artifact_uri(path)
     location: dict[str, Any] = {"uri": uri}
     if relative:
         location["uriBaseId"] = SRCROOT
     physical: dict[str, Any] = {"artifactLocation": location}
-    if d.span is not None:
+    if span is not None:
         physical["region"] = {
-            "startLine": d.span.line,
-            "startColumn": d.span.column,
-            "endLine": d.span.end_line,
-            "endColumn": d.span.end_column,
+            "startLine": span.line,
+            "startColumn": span.column,
+            "endLine": span.end_line,
+            "endColumn": span.end_column,
         }
+    return physical
+
+
+def result(d: Diagnostic, index: dict[str, int], target: str | None = None) -> dict[str, Any]:
+    """A diagnostic as a SARIF ``result``."""
     out: dict[str, Any] = {"ruleId": d.code}
     if d.code in index:
         out["ruleIndex"] = index[d.code]
     out["level"] = LEVELS[d.severity]
     out["message"] = {"text": d.message}
-    out["locations"] = [{"physicalLocation": physical}]
+    out["locations"] = [{"physicalLocation": physical_location(d.path, d.span)}]
+    if d.related:
+        out["relatedLocations"] = [
+            {"id": i, "physicalLocation": physical_location(r.path, r.span), "message": {"text": r.message}}
+            for i, r in enumerate(d.related)
+        ]
+    properties: dict[str, Any] = {}
     if d.dotted_key:
-        out["properties"] = {"key": d.dotted_key}
+        properties["key"] = d.dotted_key
+    if target is not None:
+        properties["target"] = target
+    if properties:
+        out["properties"] = properties
     return out
 
 
@@ -89,7 +106,9 @@ def log(report: "Report", rules: "Sequence[type[Rule]] | None" = None) -> dict[s
     if rules is None:
         from trainer_lint.rules import RULES as rules
     index = {rule.code: i for i, rule in enumerate(rules)}
-    run = {
+    targets = report.targets() if hasattr(report, "targets") else []
+    spellings = report.target_spellings() if targets else {}
+    run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "trainer-lint",
@@ -100,8 +119,12 @@ def log(report: "Report", rules: "Sequence[type[Rule]] | None" = None) -> dict[s
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": [result(d, index) for d in report.diagnostics],
+        "results": [result(d, index, spellings.get(d.path)) for d in report.diagnostics],
     }
+    if targets:
+        run["properties"] = {"targets": [{**machine.as_dict(), "files": count} for machine, count in targets]}
+        if len(targets) == 1 and targets[0][1] == report.files_checked:
+            run["properties"]["target"] = targets[0][0].as_dict()
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

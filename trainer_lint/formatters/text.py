@@ -29,6 +29,34 @@ def line(d: Diagnostic, *, color: bool = False) -> str:
     return f"{_BOLD}{location(d)}{_RESET}: {tint}{d.code}{_RESET}{fixable} {tint}{d.severity.value}{_RESET}: {d.message}"
 
 
+def notes(d: Diagnostic, *, color: bool = False) -> list[str]:
+    """A diagnostic's related notes, one indented line each: ``  note: job.sbatch:4:9: ...``."""
+    out = []
+    for related in d.related:
+        where = related.path if related.span is None else f"{related.path}:{related.span.line}:{related.span.column}"
+        head = f"{_BOLD}note{_RESET}" if color else "note"
+        out.append(f"  {head}: {where}: {related.message}")
+    return out
+
+
+def context(report: "Report") -> str | None:
+    """What the files were checked for, when a target or launch script was set:
+    ``Target: gpu:8xA100 (8 × A100, sm_80, 80 GiB). Launch script: job.sbatch.``"""
+    targets = report.targets() if hasattr(report, "targets") else []
+    launchers = report.launchers() if hasattr(report, "launchers") else []
+    parts = []
+    if len(targets) == 1:
+        parts.append(f"Target: {targets[0][0].describe()}.")
+    elif targets:
+        parts.append("Targets: " + "; ".join(f"{m.describe()} ({n} file{'' if n == 1 else 's'})" for m, n in targets) + ".")
+    if launchers:
+        from trainer_lint.launchers.values import display_path
+
+        names = ", ".join(display_path(p) for p in launchers)
+        parts.append(f"Launch script{'' if len(launchers) == 1 else 's'}: {names}.")
+    return " ".join(parts) if parts else None
+
+
 def summary(report: "Report") -> str:
     """The closing line: counts by severity and files, or that all checks passed."""
     errors, warnings, infos = (report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
@@ -51,6 +79,12 @@ def summary(report: "Report") -> str:
 
 def render(report: "Report", *, color: bool = False) -> str:
     """The whole report in the text format."""
-    lines = [line(d, color=color) for d in report.diagnostics]
+    lines = []
+    for d in report.diagnostics:
+        lines.append(line(d, color=color))
+        lines.extend(notes(d, color=color))
+    about = context(report)
+    if about is not None:
+        lines.append(about)
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

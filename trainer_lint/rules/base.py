@@ -18,10 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from trainer_lint.diagnostic import Diagnostic, Fix, KeyPath, Severity
+from trainer_lint.diagnostic import Diagnostic, Fix, KeyPath, Related, Severity
 from trainer_lint.options import DEFAULT, Options
+
+if TYPE_CHECKING:
+    from trainer_lint.launchers import Placement
+    from trainer_lint.target import Machine
 
 T = TypeVar("T")
 
@@ -69,6 +73,45 @@ class Context:
             return cache[name]  # type: ignore[no-any-return]
         value = cache[name] = compute()
         return value
+
+    @property
+    def target(self) -> "Machine | None":
+        """The machine this file is meant for (:mod:`trainer_lint.target`), or None when no target
+        is set; ``local`` is detected on first use."""
+        return self.cached("target", self._target)
+
+    def _target(self) -> "Machine | None":
+        if self.options.target is None and not self.options.per_file_target:
+            return None
+        from trainer_lint import target
+
+        return target.for_file(self.options, self.path)
+
+    @property
+    def placement(self) -> "Placement | None":
+        """Where this file is launched: the launch script, its training command and the
+        environment rank 0 sees (:mod:`trainer_lint.launchers`); None without a launcher."""
+        return self.cached("placement", self._placement)
+
+    def _placement(self) -> "Placement | None":
+        if self.options.launcher is None:
+            return None
+        from trainer_lint import launchers
+
+        return launchers.for_file(self.options, self.path, self.target)
+
+    @property
+    def machine(self) -> "Machine | None":
+        """The machine as the training process sees it: the target, narrowed by the GPUs the
+        launch script gives each process; None when neither says."""
+        return self.cached("machine", self._machine)
+
+    def _machine(self) -> "Machine | None":
+        if self.options.launcher is None:
+            return self.target
+        from trainer_lint import target
+
+        return target.as_seen(self.target, self.placement)
 
     @property
     def present_keys(self) -> frozenset[str]:
@@ -130,6 +173,40 @@ class Context:
         return self.cached("lightning_package", lambda: choose(self.options))
 
     @property
+    def project(self) -> Any:
+        """The project this file belongs to (:class:`trainer_lint.resolver.project.Project`): its
+        source roots, CLI script and class resolver, shared by every file of the run under the
+        same root. Computed on first use, so files that never ask pay nothing."""
+        return self.cached("project", self._project)
+
+    def _project(self) -> Any:
+        from trainer_lint.resolver.project import project_for
+
+        return project_for(self.options, self.path)
+
+    def resolve(self, class_path: str, slot: str) -> Any:
+        """What ``class_path`` written under ``slot`` (``model``, ``data``, ``callbacks``, ...)
+        names: a :class:`trainer_lint.resolver.project.Resolution` (a Lightning class from the
+        snapshot, a class read from the project's source, or why it cannot be checked)."""
+        return self.project.resolve(class_path, slot)
+
+    @property
+    def class_findings(self) -> list[Diagnostic]:
+        """What the project's source says about the config's objects (user classes, LightningCLI
+        forms), computed once per file for the rules of :mod:`trainer_lint.rules.project` and TL50x."""
+        return self.cached("class_findings", self._class_findings)
+
+    def _class_findings(self) -> list[Diagnostic]:
+        from trainer_lint.resolver import needs_project
+
+        has_script = self.options.cli_script is not None
+        if not needs_project(self.data, has_script):
+            return []  # only Lightning's classes: the snapshot rules judge them; nothing is read
+        from trainer_lint.resolver.check import findings
+
+        return findings(self.data, lambda: self.project, has_script)
+
+    @property
     def trainer_properties(self) -> dict[str, Any]:
         """The schema's ``properties`` of the trainer table."""
         return self.schema["definitions"]["BaseTrainerConfig"]["properties"]  # type: ignore[no-any-return]
@@ -168,6 +245,11 @@ class Rule:
     Sound only if ``check`` yields nothing whenever every trigger is absent, whatever else the
     file holds (``tests/test_rule_gating.py`` checks it); when unsure, leave ``None``."""
 
+    requires: ClassVar[str | None] = None
+    """Knowledge without which this rule cannot report: ``"machine"`` (a target or a launch
+    script) or ``"launcher"`` (a launch script). The engine skips the rule for runs whose
+    options have none; ``check`` must still yield nothing without it."""
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         """Yield the problems this rule finds in ``ctx``."""
         raise NotImplementedError
@@ -179,9 +261,21 @@ class Rule:
         *,
         severity: Severity | None = None,
         fix: Fix | None = None,
+        related: tuple[Related, ...] = (),
     ) -> Diagnostic:
-        """Make a diagnostic of this rule at ``key``."""
-        return Diagnostic(self.code, severity or self.severity, key, message, fix=fix)
+        """Make a diagnostic of this rule at ``key``; ``related`` are notes at other places (a
+        launch script's line)."""
+        return Diagnostic(self.code, severity or self.severity, key, message, fix=fix, related=related)
+
+
+class EngineRule(Rule):
+    """A rule the engine reports itself, outside :meth:`Rule.check` (a ``# trainer-lint:``
+    comment it reads before the rules run): it is in the catalogue for its code and docs."""
+
+    triggers = frozenset()  # never from check
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        return ()
 
 
 @lru_cache(maxsize=4096)

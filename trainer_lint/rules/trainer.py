@@ -8,6 +8,7 @@ limit and time arguments are in :mod:`trainer_lint.rules.loops`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.rules.base import Context, Rule, show, trainer_key
@@ -188,7 +189,9 @@ class FastDevRunOverride(Rule):
     """## What it does
     Flags arguments that a truthy `fast_dev_run` silently replaces: `limit_*_batches`,
     `max_epochs`, `max_steps`, `num_sanity_val_steps`, `val_check_interval`,
-    `check_val_every_n_epoch`, and `logger` / `enable_checkpointing` (suppressed).
+    `check_val_every_n_epoch`, and `logger` / `enable_checkpointing` (suppressed). A value equal
+    to what `fast_dev_run` sets anyway (`max_epochs = 1`, `num_sanity_val_steps = 0`, a limit of
+    N batches for `fast_dev_run = N`) is not flagged.
 
     ## Why is this bad?
     A fast dev run uses N batches (1 for `true`) for one epoch with no sanity check, validates
@@ -234,10 +237,20 @@ class FastDevRunOverride(Rule):
         }
         if not overfit_on(ctx):
             overrides = {"limit_train_batches": f"it runs {batches}", "limit_val_batches": f"it runs {batches}", **overrides}
+        sets: dict[str, Any] = {
+            **dict.fromkeys(("limit_train_batches", "limit_val_batches", "limit_test_batches", "limit_predict_batches", "max_steps"), n),
+            "max_epochs": 1,
+            "num_sanity_val_steps": 0,
+            "val_check_interval": 1.0,
+            "check_val_every_n_epoch": 1,
+        }
         for name, why in overrides.items():
             if not is_set(ctx, name):
                 continue
             raw = value(ctx, name)
+            same = sets.get(name)
+            if raw == same and type(raw) is type(same):
+                continue  # the value fast_dev_run sets anyway (an int count is not the float fraction 1.0)
             if name in LIMITS or name == "val_check_interval":
                 # invalid values are reported by invalid-batch-limit / invalid-time-interval
                 if is_number(raw) and batch_limit_problem(raw) is not None:

@@ -6,7 +6,7 @@ per file (:func:`type_findings`); each rule below reports the findings of its ow
 
 The walker understands the subset of JSON Schema that :mod:`trainer_lint.schema` emits:
 ``type``, ``enum``, ``const``, ``minimum``, ``maximum``, ``pattern``, ``properties``,
-``additionalProperties``, ``required``, ``items``, ``anyOf``, ``allOf``, ``$ref`` and the
+``additionalProperties``, ``required``, ``items``, ``anyOf``, ``allOf``, ``$ref``, ``not`` and the
 extension ``x-choices`` (a case-insensitive closed set of strings).
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from itertools import islice
 from typing import Any
@@ -28,48 +29,18 @@ UNKNOWN_KEY = "TL103"
 REMOVED_ARGUMENT = "TL104"
 MISSING_KEY = "TL105"
 
-REMOVED_ARGUMENTS: dict[str, tuple[str, str | None]] = {
-    # name: (what to do instead, a one-to-one replacement as TOML or None)
-    "gpus": ('use `accelerator = "gpu"` and `devices = N`', None),
-    "tpu_cores": ('use `accelerator = "tpu"` and `devices = N`', None),
-    "ipus": ("IPU support moved out of Lightning; use the `lightning-graphcore` package", None),
-    "hpus": ('use `accelerator = "hpu"` and `devices = N` with `lightning-habana`', None),
-    "num_processes": ('use `accelerator = "cpu"` and `devices = N`', None),
-    "auto_select_gpus": ('use `devices = "auto"` or `devices = -1`', None),
-    "amp_backend": ("native AMP is the only backend; set `precision` instead", None),
-    "amp_level": ("apex AMP was removed; set `precision` instead", None),
-    "resume_from_checkpoint": ('pass `ckpt_path` to `trainer.fit()` (the top-level `ckpt_path` key here)', None),
-    "auto_lr_find": ("use the `LearningRateFinder` callback or `Tuner.lr_find()`", None),
-    "auto_scale_batch_size": ("use the `BatchSizeFinder` callback or `Tuner.scale_batch_size()`", None),
-    "track_grad_norm": ("log `lightning.pytorch.utilities.grad_norm()` in `on_before_optimizer_step`", None),
-    "replace_sampler_ddp": ("renamed to `use_distributed_sampler`", "use_distributed_sampler"),
-    "multiple_trainloader_mode": ("use `lightning.pytorch.utilities.CombinedLoader`", None),
-    "move_metrics_to_cpu": ("removed without replacement", None),
-    "terminate_on_nan": ("use `detect_anomaly = true`", None),
-    "weights_summary": ("use `enable_model_summary` or a `ModelSummary` callback", None),
-    "progress_bar_refresh_rate": ("use a `TQDMProgressBar` callback with `refresh_rate`", None),
-    "checkpoint_callback": ("renamed to `enable_checkpointing`", "enable_checkpointing"),
-    "flush_logs_every_n_steps": ("pass `flush_logs_every_n_steps` to the logger instead", None),
-    "log_gpu_memory": ("use the `DeviceStatsMonitor` callback", None),
-    "prepare_data_per_node": ("set `prepare_data_per_node` on the LightningModule or DataModule", None),
-    "stochastic_weight_avg": ("use the `StochasticWeightAveraging` callback", None),
-    "process_position": ("use a `TQDMProgressBar` callback with `process_position`", None),
-    "weights_save_path": ("use `default_root_dir` or a `ModelCheckpoint` with `dirpath`", None),
-    "reload_dataloaders_every_epoch": ("use `reload_dataloaders_every_n_epochs = 1`", None),
-    "distributed_backend": ("renamed to `strategy`", "strategy"),
-    "accelerator_backend": ("use `strategy`", None),
-    "truncated_bptt_steps": ("implement truncated backprop in `training_step` yourself", None),
-    "log_save_interval": ("removed without replacement", None),
-    "row_log_interval": ("renamed to `log_every_n_steps`", "log_every_n_steps"),
-    "max_nb_epochs": ("renamed to `max_epochs`", "max_epochs"),
-    "min_nb_epochs": ("renamed to `min_epochs`", "min_epochs"),
-    "val_percent_check": ("use `limit_val_batches`", "limit_val_batches"),
-    "test_percent_check": ("use `limit_test_batches`", "limit_test_batches"),
-    "train_percent_check": ("use `limit_train_batches`", "limit_train_batches"),
-    "overfit_pct": ("use `overfit_batches`", "overfit_batches"),
-    "ipu_cores": ("IPU support moved out of Lightning", None),
-}
-"""Trainer arguments that earlier Lightning releases had and 2.x rejects, with their replacement."""
+def _removed_arguments() -> dict[str, tuple[str, str | None, str | None]]:
+    import json
+    from pathlib import Path
+
+    data = json.loads(Path(__file__).parent.parent.joinpath("removed_arguments.json").read_text(encoding="utf-8"))
+    return {name: (entry["advice"], entry.get("replacement"), entry["removed_in"]) for name, entry in data["arguments"].items()}
+
+
+REMOVED_ARGUMENTS: dict[str, tuple[str, str | None, str | None]] = _removed_arguments()
+"""Trainer arguments that earlier Lightning releases had and 2.x rejects: name -> (what to do instead,
+a one-to-one replacement key or None, the release that removed it or None when no release had it).
+The facts live in ``trainer_lint/removed_arguments.json``."""
 
 MAX_FINDINGS = 1000
 """At most this many schema findings per file, and :data:`MAX_ARRAY_FINDINGS` per array: a
@@ -89,7 +60,28 @@ _TYPE_WORDS = {
 
 def type_findings(ctx: Context) -> list[Diagnostic]:
     """All schema findings for the file, computed once and shared by the rules of this module."""
-    return ctx.cached("type_findings", lambda: list(islice(_Walker(ctx.schema).walk(ctx.data, ctx.schema, ()), MAX_FINDINGS)))
+    return ctx.cached("type_findings", lambda: _objects_accepted(ctx, list(islice(_Walker(ctx.schema).walk(ctx.data, ctx.schema, ()), MAX_FINDINGS))))
+
+
+def _objects_accepted(ctx: Context, found: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` less what LightningCLI accepts beyond the schema: ``profiler = "SimpleProfiler"``,
+    a class name given as a string where the profiler's type tries the class before ``str``."""
+    for index, d in enumerate(found):
+        if d.code == INVALID_CHOICE and d.key == ("trainer", "profiler"):
+            value = ctx.trainer.get("profiler")
+            if isinstance(value, str) and _names_profiler_class(ctx, value):
+                return found[:index] + found[index + 1 :]
+            if isinstance(value, str) and value != value.lower():  # reads as a class name: never rewritten to another
+                return [*found[:index], replace(d, fix=None), *found[index + 1 :]]
+    return found
+
+
+def _names_profiler_class(ctx: Context, name: str) -> bool:
+    from trainer_lint import classes
+
+    if classes.resolve(name, "profiler") is not None:
+        return True
+    return ctx.resolve(name, "profiler").resolved
 
 
 def _findings_by_code(ctx: Context) -> dict[str, list[Diagnostic]]:
@@ -102,7 +94,7 @@ def _findings_by_code(ctx: Context) -> dict[str, list[Diagnostic]]:
 
 _WALKED_KEYWORDS = frozenset(
     {"$ref", "allOf", "anyOf", "type", "x-choices", "enum", "const", "minimum", "maximum", "pattern",
-     "properties", "additionalProperties", "required", "items"}
+     "properties", "additionalProperties", "required", "items", "not"}
 )
 """The keywords :class:`_Walker` reads; an ``allOf`` entry with none of them cannot yield a finding.
 Keep this in step with the walker when it learns a keyword."""
@@ -177,18 +169,21 @@ class _Walker:
         has_min, minimum = "minimum" in node, node.get("minimum")
         has_max, maximum = "maximum" in node, node.get("maximum")
         pattern = compiled_pattern(node["pattern"]) if "pattern" in node else None
-        is_table = "properties" in node or "additionalProperties" in node
+        is_table = "properties" in node or "additionalProperties" in node or "required" in node
         properties: dict[str, Any] = node.get("properties", {})
         required = tuple(node.get("required", ()))
         extra = node.get("additionalProperties", True)
         extra_check = self.clean(extra) if is_table and isinstance(extra, dict) else None
         items = self.clean(node["items"]) if "items" in node else None
+        negated = self.clean(node["not"]) if "not" in node else None
         checks: dict[str, Callable[[Any], bool]] = {}
 
         def check(value: Any) -> bool:
             for sub in subs:
                 if not sub(value):
                     return False
+            if negated is not None and negated(value):
+                return False
             if kind is not None and not accepts(kind, value):
                 return False
             if choices is not None and isinstance(value, str):
@@ -248,8 +243,11 @@ class _Walker:
         if "type" in node and not accepts(node["type"], value):
             yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {_TYPE_WORDS[node['type']]}, found {_article(value)} {show(value)}")
             return
+        if "not" in node and self.clean(node["not"])(value):
+            yield _diag(UNKNOWN_KEY, key, f"{_name(key)}: {node.get('x-not-words', 'this value is not allowed here')}")
+            return
         yield from self.constraints(value, node, key)
-        if isinstance(value, dict) and ("properties" in node or "additionalProperties" in node):
+        if isinstance(value, dict) and ("properties" in node or "additionalProperties" in node or "required" in node):
             yield from self.table(value, node, key)
         elif isinstance(value, list) and "items" in node:
             found = 0
@@ -418,13 +416,21 @@ def _removed_fix(key: KeyPath, value: Any, siblings: dict[str, Any]) -> Fix | No
     return None
 
 
+def _minor(release: str) -> str:
+    """``1.7.0`` -> ``1.7``: releases remove arguments in minor versions."""
+    parts = release.split(".")
+    return ".".join(parts[:2]) if len(parts) > 2 and parts[2] == "0" else release
+
+
 def _unknown(table: KeyPath, name: str, known: list[str], siblings: dict[str, Any] | None = None) -> Diagnostic:
     key = (*table, name)
     siblings = siblings if siblings is not None else {}
     if table == ("trainer",) and name in REMOVED_ARGUMENTS:
-        advice = REMOVED_ARGUMENTS[name][0]
+        advice, _, release = REMOVED_ARGUMENTS[name]
+        if release is None:  # no release had it: an unknown key, with the advice
+            return _diag(UNKNOWN_KEY, key, f"unknown key `{name}` in table `trainer` (no Lightning release has it): {advice}", anchor="key")
         fix = _removed_fix(key, siblings.get(name), siblings)
-        message = f"`{name}` was removed from the Trainer in Lightning 2.0: {advice}"
+        message = f"`{name}` was removed from the Trainer in Lightning {_minor(release)}: {advice}"
         return _diag(REMOVED_ARGUMENT, key, message, fix, anchor="key")
     where = f"in table `{format_key(table)}`" if table else "at the top level"
     message = f"unknown key `{name}` {where}"
@@ -572,8 +578,10 @@ class UnknownKey(_SchemaRule):
 
 class RemovedArgument(_SchemaRule):
     """## What it does
-    Flags Trainer arguments that Lightning 2.0 removed (`gpus`, `tpu_cores`, `auto_select_gpus`,
-    `amp_backend`, `resume_from_checkpoint`, `auto_lr_find`, ...) and names their replacement.
+    Flags Trainer arguments that a Lightning release removed (`gpus`, `tpu_cores`,
+    `auto_select_gpus`, `amp_backend`, `resume_from_checkpoint`, `auto_lr_find` in 2.0;
+    `flush_logs_every_n_steps`, `weights_summary`, `progress_bar_refresh_rate` in 1.7; ...),
+    names the release that removed each and their replacement.
 
     ## Why is this bad?
     `Trainer` raises `TypeError: __init__() got an unexpected keyword argument 'gpus'`: configs
@@ -593,13 +601,13 @@ class RemovedArgument(_SchemaRule):
     ```
 
     ## Lightning source
-    The Lightning 2.0 changelog; the signature of `Trainer.__init__` in
-    `lightning/pytorch/trainer/trainer.py`.
+    Lightning's changelog (`src/lightning/pytorch/CHANGELOG.md`) and the signature of
+    `Trainer.__init__` in each release (`trainer_lint/removed_arguments.json` holds the facts).
     """
 
     code = REMOVED_ARGUMENT
     name = "removed-argument"
-    summary = "A Trainer argument that Lightning 2.0 removed"
+    summary = "A Trainer argument that a Lightning release removed"
     fixable = True
 
 

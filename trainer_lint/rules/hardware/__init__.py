@@ -7,7 +7,7 @@ accelerator's ``parse_devices`` reads ``devices``, which strategy ``"auto"`` pic
 precision plugin the strategy builds. The model is computed once per file (:func:`facts`) and
 shared by the rules.
 
-Assumptions, as the rules state them to users:
+Assumptions, as the rules state them to users, when no target is set:
 
 * the hardware a config names exists (``accelerator = "cuda"`` with ``devices = 4`` means the
   machine has at least four GPUs), so "not enough GPUs here" is never reported;
@@ -16,7 +16,12 @@ Assumptions, as the rules state them to users:
 * packages that only some installs have (``deepspeed``, ``torch_xla``, ``transformer_engine``,
   ``lightning-habana``) are reported as information naming the package, never as errors.
 
-The ground truth is ``tests/differential/test_hardware.py``, which builds the real Trainer.
+With a target (``--target``, :mod:`trainer_lint.target`) or a launch script
+(``--launcher``, :mod:`trainer_lint.launchers`) the machine is known and these verdicts become
+exact (``machine.py``, TL370–TL379; ``slurm.py``, ``torchrun.py`` and ``launch.py``, TL400–TL429).
+
+The ground truth is ``tests/differential/test_hardware.py``, ``test_targets.py`` and
+``test_launchers.py``, which build the real Trainer.
 """
 
 from __future__ import annotations
@@ -27,11 +32,15 @@ from trainer_lint.rules.hardware import (
     conflicts,
     determinism,
     devices,
+    launch,
+    machine,
     packages,
     precision,
+    slurm,
     strategy,
+    torchrun,
 )
 
 RULES: tuple[type[Rule], ...] = tuple(
-    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES, *conflicts.RULES), key=lambda rule: rule.code)
+    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES, *conflicts.RULES, *machine.RULES, *slurm.RULES, *torchrun.RULES, *launch.RULES), key=lambda rule: rule.code)
 )

@@ -1,7 +1,14 @@
 """What the config selects, modelled on Lightning's ``_AcceleratorConnector``: accelerator,
 strategy and precision given as names or as objects (and the objects a strategy object carries),
 ``devices`` as each accelerator's ``parse_devices`` reads it, and the :class:`Facts` of a file
-that every Trainer-level rule reads (computed once per file by :func:`facts`).
+that every Trainer-level rule reads, TL3xx, TL4xx, TL5xx and TL6xx alike (computed once per file by
+:func:`facts`).
+
+With a machine (``--target``, or the GPUs a launch script gives each process:
+:attr:`Context.machine <trainer_lint.rules.base.Context.machine>`), the model asks it what the
+connector asks the real one: which accelerators are available, what ``"auto"`` and ``"gpu"``
+pick, how many devices ``"auto"`` and ``-1`` mean, and which GPU indices exist. Without one, the
+accelerator a config names is assumed to exist with as many devices as it asks for.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from trainer_lint.rules.base import Context, show, trainer_key
 
 if TYPE_CHECKING:
+    from trainer_lint.launchers import RankZero
     from trainer_lint.rules.objects.collect import Obj
+    from trainer_lint.target import Machine
 
 ACCELERATOR_KEY = trainer_key("accelerator")
 
@@ -111,6 +120,12 @@ MPS_DEVICES = "TL304"
 TPU_DEVICES = "TL305"
 
 
+NOT_ON_MACHINE = "TL370"
+
+
+TOO_MANY_GPUS = "TL371"
+
+
 def _read_string(text: str) -> Union[int, list[int], None]:
     """``_normalize_parse_gpu_string_input``: an int, a list of ints, or None when unreadable."""
     try:
@@ -144,15 +159,19 @@ def say_devices(devices: Any) -> str:
     return f"`devices = {show(devices)}`"
 
 
-def parse_devices(accelerator: str, devices: Any) -> Devices:
-    """What ``accelerator``'s ``parse_devices`` does with ``devices`` (already well-typed).
+def parse_devices(accelerator: str, devices: Any, machine: "Optional[Machine]" = None, *, elastic: bool = False) -> Devices:
+    """What ``accelerator``'s ``parse_devices`` does with ``devices`` (already well-typed), on
+    ``machine`` when it is known (``elastic``: launched by torchrun).
 
     Strings the schema rejects (TL102) are treated as ``"auto"``: they are reported once, there.
     """
     if _selects_nothing(devices):
         return Devices(0, DeviceProblem(NO_DEVICES, f"{say_devices(devices)} selects no device; use at least `devices = 1`"))
+    counted = machine is not None and accelerator == "cuda" and machine.has("cuda")
     if devices == "auto":
-        return Devices(1) if accelerator in ("cpu", "mps") else _UNKNOWN
+        if accelerator in ("cpu", "mps"):
+            return Devices(1)
+        return Devices(machine.auto_device_count("cuda")) if counted and not machine.gpus_open else _UNKNOWN  # type: ignore[union-attr]
     value = _as_indices(devices)
     if value is None:
         return _UNKNOWN
@@ -160,7 +179,43 @@ def parse_devices(accelerator: str, devices: Any) -> Devices:
         return _cpu_devices(devices, value)
     if accelerator == "tpu":
         return _tpu_devices(devices, value)
-    return _gpu_devices(accelerator, devices, value)
+    parsed = _gpu_devices(accelerator, devices, value)
+    if not counted or parsed.problem is not None:
+        return parsed
+    return _on_gpus(devices, value, machine, elastic)  # type: ignore[arg-type]
+
+
+def _on_gpus(devices: Any, value: Union[int, list[int]], machine: "Machine", elastic: bool) -> Devices:
+    """``_parse_gpu_ids`` against the machine's GPUs: ``-1`` is all of them, ``N`` is indices
+    ``0..N-1``, and an index the machine lacks raises ``_sanitize_gpu_ids``'s "You requested gpu:
+    [...] But your machine only has: [...]". Under torchrun, a request for other than one GPU
+    where a process sees exactly one is not checked. Where the launch leaves the GPUs a process
+    sees open, ``machine.gpus`` is the most it may see: only a request beyond that is a problem."""
+    have = machine.gpus
+    if value == -1:
+        return _UNKNOWN if machine.gpus_open else Devices(have)
+    wanted = list(range(value)) if isinstance(value, int) else list(value)
+    if elastic and len(wanted) != 1 and have == 1 and not machine.gpus_open:
+        return Devices(len(wanted))
+    missing = [i for i in wanted if i >= have]
+    if not missing:
+        return Devices(len(wanted))
+    has = "one GPU (index 0)" if have == 1 else f"{'at most ' if machine.gpus_open else ''}{have} GPUs (indices 0-{have - 1})"
+    return Devices(
+        None,
+        DeviceProblem(
+            TOO_MANY_GPUS,
+            f"{say_devices(devices)} asks for GPU {', '.join(map(str, missing))}, but {machine_words(machine)} has {has}: "
+            f"Lightning raises \"You requested gpu: {wanted} But your machine only has: {list(range(have))}\"",
+        ),
+    )
+
+
+def machine_words(machine: "Machine") -> str:
+    """How messages name the machine: ``the target gpu:1xH200``, ``each task of job.sbatch``."""
+    if machine.detected and machine.spelling != "local":
+        return f"each process ({machine.spelling})"
+    return f"the target `{machine.spelling}`"
 
 
 def _negative(devices: Any, value: Union[int, list[int]]) -> Optional[DeviceProblem]:
@@ -244,7 +299,8 @@ def _tpu_devices(devices: Any, value: Union[int, list[int]]) -> Devices:
 
 @dataclass(frozen=True)
 class Facts:
-    """The config's hardware settings as the connector reads them: names and objects alike.
+    """The config's hardware settings as the connector reads them (on :attr:`machine`, when one is
+    known): names and objects alike.
 
     An accelerator object counts as the name its class is registered under (``CPUAccelerator`` is
     "cpu"), so the device checks hold for both; where Lightning treats the object differently from
@@ -263,6 +319,15 @@ class Facts:
     """The unified precision string ("16" -> "16-mixed"), None when unset."""
     per_accelerator: dict[str, Devices]
     """``devices`` read by each concrete accelerator the config may end up on."""
+    machine: "Optional[Machine]" = None
+    """The machine the config runs on, when known (a target or a launch script's GPUs)."""
+    rank_zero: "Optional[RankZero]" = None
+    """The launch environment of rank 0, when a launch script is known."""
+    runs_on: Optional[str] = None
+    """The accelerator the connector ends up with: the one named, or what ``"auto"``/``"gpu"``
+    pick on :attr:`machine`; None when that is open (no machine) or raises."""
+    accelerator_problem: Optional[DeviceProblem] = None
+    """Why the named accelerator cannot run on :attr:`machine` (TL370)."""
     accelerator_from: Optional[str] = None
     """"flag" (a name in ``trainer.accelerator``), "object" (a class there) or "strategy" (the
     strategy object's own ``accelerator``, used when the flag is "auto")."""
@@ -288,9 +353,65 @@ class Facts:
 
     @property
     def device_count(self) -> Optional[int]:
-        if self.explicit:
-            return self.per_accelerator[self.accelerator].count  # type: ignore[index]
+        """Processes per node (devices the accelerator reads), when known."""
+        if self.runs_on is not None and self.runs_on in self.per_accelerator:
+            return self.per_accelerator[self.runs_on].count
         return None
+
+    @property
+    def device_problem(self) -> Optional[DeviceProblem]:
+        """Why the accelerator it runs on rejects ``devices``, when known."""
+        if self.runs_on is not None and self.runs_on in self.per_accelerator:
+            return self.per_accelerator[self.runs_on].problem
+        return None
+
+    @property
+    def chosen_strategy(self) -> Optional[str]:
+        """The strategy name after ``"auto"`` is resolved (``_choose_strategy``): the one written,
+        else ``"ddp"`` for several nodes or devices, ``"single_device"`` for one; None when open
+        or a class."""
+        if self.strategy != "auto":
+            return self.strategy
+        if self.runs_on is None:
+            return None
+        if self.runs_on == "tpu":
+            count = self.device_count
+            return None if count is None else ("xla" if count > 1 else "single_xla")
+        if self.num_nodes > 1:
+            return "ddp"
+        count = self.device_count
+        if count is None:
+            return None
+        return "single_device" if count <= 1 else "ddp"
+
+    @property
+    def validates_launch(self) -> Optional[bool]:
+        """Whether the strategy's launcher calls the cluster environment's ``validate_settings``
+        when ``fit`` (or validate/test/predict) starts: the subprocess-script launcher of the DDP
+        strategies started with ``popen`` (``ddp``, ``ddp_find_unused_parameters_*``) and of
+        DeepSpeed. Not single-device, ``ddp_spawn*``/``ddp_fork*``/``ddp_notebook*`` (their own
+        launcher), nor FSDP (no launcher when SLURM or torchrun start the processes). None when
+        the strategy is open."""
+        chosen = self.chosen_strategy
+        if chosen is None:
+            return None
+        if is_deepspeed(chosen):
+            return True
+        return chosen.startswith("ddp") and "spawn" not in chosen and chosen not in FORK_STRATEGIES
+
+    @property
+    def final_precision(self) -> Optional[str]:
+        """The precision the plugin trains with: ``"16-mixed"`` on the CPU becomes ``"bf16-mixed"``
+        (``_check_and_init_precision``); None when unset (``"32-true"``)."""
+        if (
+            self.precision == "16-mixed"
+            and self.runs_on == "cpu"
+            and self.accelerator_from == "flag"  # an accelerator object gets no fallback (TL608)
+            and self.precision_plugin is None
+            and not any(self.strategy_has(t) for t in ("fsdp", "deepspeed", "xla", "single_xla"))
+        ):
+            return "bf16-mixed"
+        return self.precision
 
     def strategy_has(self, tag: str) -> bool:
         """Whether the strategy's class (from its name or object) has the snapshot tag ``tag``."""
@@ -375,11 +496,19 @@ def _facts(ctx: Context) -> Facts:
     precision = ctx.get("precision")
     if precision is not None:
         precision = PRECISION_ALIASES.get(str(precision), str(precision))
-    if accelerator in CONCRETE:
+    num_nodes = ctx.get("num_nodes")
+    num_nodes = num_nodes if isinstance(num_nodes, int) else 1
+    machine = ctx.machine
+    placement = ctx.placement
+    rank_zero = placement.rank_zero if placement is not None else None
+    runs_on, problem = _runs_on(accelerator, written, machine)
+    if runs_on is not None and machine is not None:
+        elastic = rank_zero is not None and rank_zero.cluster == "torchelastic"
+        per = {runs_on: parse_devices(runs_on, devices, machine, elastic=elastic)}
+    elif accelerator in CONCRETE:
         per = {accelerator: parse_devices(accelerator, devices)}  # type: ignore[dict-item]
     else:
         per = {name: parse_devices(name, devices) for name in CONCRETE}
-    num_nodes = ctx.get("num_nodes")
     plugins = tuple(trainer_objects(ctx, "plugins")) if objs else ()
     precision_plugin = next((o for o in plugins if o.info.kind == "precision"), None) or _child(objs, strategy_obj, "precision_plugin")
     written_profiler = ctx.get("profiler")
@@ -390,9 +519,13 @@ def _facts(ctx: Context) -> Facts:
         written,
         strategy,
         devices,
-        num_nodes if isinstance(num_nodes, int) else 1,
+        num_nodes,
         precision,
         per,
+        machine,
+        rank_zero,
+        runs_on,
+        problem,
         accelerator_from=accelerator_from,
         accelerator_obj=accelerator_obj,
         strategy_obj=strategy_obj,
@@ -404,6 +537,36 @@ def _facts(ctx: Context) -> Facts:
         callbacks=tuple(trainer_objects(ctx, "callbacks")) if objs else (),
         _objects=objs,
     )
+
+
+def _runs_on(accelerator: Optional[str], written: Any, machine: "Optional[Machine]") -> tuple[Optional[str], Optional[DeviceProblem]]:
+    """The accelerator the connector ends up with, and why it cannot run on ``machine``."""
+    if machine is None:
+        return (accelerator if accelerator in CONCRETE else None), None
+    if accelerator is None:
+        return None, None  # an accelerator class: its availability is not modelled
+    if accelerator == "auto":
+        return machine.auto_accelerator, None
+    if written == "gpu":
+        backend = machine.gpu_backend
+        if backend is None:
+            return None, DeviceProblem(
+                NOT_ON_MACHINE,
+                f'`accelerator = "gpu"` on {machine_words(machine)}, which has no GPU: Lightning raises "No supported gpu '
+                'backend found!"; use `accelerator = "cpu"` or "auto"',
+            )
+        return backend, None
+    if machine.has(accelerator):
+        return accelerator, None
+    names = {"cuda": "a CUDA GPU", "mps": "an Apple GPU (MPS)", "tpu": "a TPU", "hpu": "an Intel Gaudi HPU"}
+    available = "cpu" + (", cuda, gpu" if machine.has("cuda") else "") + (", mps, gpu" if machine.has("mps") else "")
+    problem = DeviceProblem(
+        NOT_ON_MACHINE,
+        f"{say_accelerator(written)} needs {names.get(accelerator, accelerator)}, which {machine_words(machine)} does not have: "
+        f'Lightning raises "can not run on your system since the accelerator is not available"; this machine takes '
+        f'`accelerator = "auto"` or one of: {available}',
+    )
+    return (accelerator if accelerator in CONCRETE else None), problem
 
 
 def say_accelerator(value: Any) -> str:

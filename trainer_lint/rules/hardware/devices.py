@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 
 from trainer_lint.diagnostic import Diagnostic, Severity
@@ -15,6 +17,7 @@ from trainer_lint.rules.hardware.connector import (
     NO_DEVICES,
     TPU_DEVICES,
     facts,
+    say_devices,
 )
 
 
@@ -28,14 +31,18 @@ class _DevicesRule(Rule):
 
     triggers = frozenset({"devices"})
 
+    def related(self, ctx: Context) -> tuple:  # type: ignore[type-arg]
+        """Notes for a finding (the launch script's line that sets the GPUs, for TL371)."""
+        return ()
+
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         if not ctx.is_clean("devices"):
             return
-        if f.explicit:
-            problem = f.per_accelerator[f.accelerator].problem  # type: ignore[index]
+        if f.runs_on is not None:  # named, or picked on a known machine
+            problem = f.device_problem
             if problem is not None and problem.code == self.code:
-                yield self.report(DEVICES_KEY, problem.message)
+                yield self.report(DEVICES_KEY, problem.message, related=self.related(ctx))
             return
         if f.accelerator != "auto":
             return
@@ -46,10 +53,13 @@ class _DevicesRule(Rule):
             return
         cpu = f.per_accelerator["cpu"].problem
         if cpu is not None and cpu.code == self.code:
+            # a GPU-style `devices` under "auto" is a GPU config first: lead with the accelerator
+            cpu_fix = re.search(r"use (`devices = [^`]*`)", cpu.message)
             yield self.report(
                 DEVICES_KEY,
-                f'{cpu.message}. `accelerator = "auto"` picks the CPU on a machine without a GPU, where this raises; '
-                'set `accelerator = "gpu"` if the config is meant for GPUs',
+                f'{say_devices(f.devices)} is written for GPUs: set `accelerator = "gpu"`. With `accelerator = "auto"` a machine '
+                "without a GPU picks the CPU, which raises: the CPU accelerator takes a count of processes"
+                + (f" ({cpu_fix.group(1)} to run on the CPU)" if cpu_fix else ""),
                 severity=Severity.WARNING,
             )
 

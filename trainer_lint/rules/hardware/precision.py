@@ -64,8 +64,9 @@ class DiscouragedPrecision(Rule):
 
 class Fp16MixedOnCpu(Rule):
     """## What it does
-    Flags `precision = "16-mixed"` (or `16`) with `accelerator = "cpu"`. The CPU has no fp16
-    AMP; Lightning warns and trains with `"bf16-mixed"` instead.
+    Flags `precision = "16-mixed"` (or `16`) with `accelerator = "cpu"`, or with `"auto"` on a
+    target without a GPU. The CPU has no fp16 AMP; Lightning warns and trains with `"bf16-mixed"`
+    instead.
 
     ## Why is this bad?
     The run does not use the precision the config names, and bf16 numerics differ from fp16.
@@ -98,7 +99,7 @@ class Fp16MixedOnCpu(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.precision != "16-mixed" or f.accelerator != "cpu" or f.accelerator_from != "flag":
+        if f.precision != "16-mixed" or f.runs_on != "cpu" or f.accelerator_from != "flag":
             return  # an accelerator *object* gets no fallback: it trains in fp32 (TL608)
         if f.precision_plugin is not None or any(f.strategy_has(t) for t in ("fsdp", "deepspeed", "xla", "single_xla")):
             return  # a precision plugin wins; those strategies build their own (or raise first)

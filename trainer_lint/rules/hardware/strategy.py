@@ -14,6 +14,7 @@ from trainer_lint.rules.hardware.connector import (
     facts,
     is_ddp_family,
     is_fsdp,
+    machine_words,
     say_accelerator,
     say_devices,
     say_strategy,
@@ -24,8 +25,9 @@ class FsdpNeedsCuda(Rule):
     """## What it does
     Flags `strategy = "fsdp"` (or `"fsdp_cpu_offload"`) with an accelerator other than `gpu`
     or `cuda`, named or given as an object (`CPUAccelerator`). With `accelerator = "auto"` (or
-    unset) it is a warning: it works only on machines where "auto" finds CUDA GPUs. (An
-    `FSDPStrategy` object is TL516.)
+    unset) it is a warning: it works only on machines where "auto" finds CUDA GPUs; with a target,
+    an error where "auto" (or `"gpu"`) picks the CPU or an Apple GPU. (An `FSDPStrategy` object is
+    TL516.)
 
     ## Why is this bad?
     `Trainer` raises `ValueError: The strategy fsdp requires a GPU accelerator`.
@@ -58,13 +60,14 @@ class FsdpNeedsCuda(Rule):
         f = facts(ctx)
         if not is_fsdp(f.strategy):
             return
-        if f.accelerator in ("cpu", "mps", "tpu", "hpu"):
+        if f.accelerator in ("cpu", "mps", "tpu", "hpu") or f.runs_on in ("cpu", "mps", "tpu"):
+            picked = f" (on {machine_words(f.machine)} it picks {f.runs_on})" if f.machine and f.runs_on != f.accelerator else ""
             yield self.report(
                 STRATEGY_KEY,
-                f"{say_strategy(ctx)} requires a CUDA GPU, but {f.describe_accelerator()} is set: "
-                'use `accelerator = "gpu"` or another strategy',
+                f"{say_strategy(ctx)} requires a CUDA GPU, but {f.describe_accelerator()} is set{picked}: "
+                'use `accelerator = "gpu"` on a GPU machine, or another strategy',
             )
-        elif f.accelerator == "auto":
+        elif f.accelerator == "auto" and f.runs_on is None:
             yield self.report(
                 STRATEGY_KEY,
                 f'{say_strategy(ctx)} requires a CUDA GPU, and `accelerator = "auto"` raises on machines without one: '
@@ -77,7 +80,9 @@ class DdpOnMps(Rule):
     """## What it does
     Flags a DDP-family or DeepSpeed strategy name (`ddp`, `ddp_spawn`, `deepspeed_stage_2`, ...),
     or any multi-process strategy object (`DDPStrategy`, `FSDPStrategy`, ...), with
-    `accelerator = "mps"` or an `MPSAccelerator` object.
+    `accelerator = "mps"` or an `MPSAccelerator` object, and, with an `mps` target, with
+    `accelerator = "auto"` or `"gpu"` too (Lightning checks the accelerator as written whenever an
+    Apple GPU is available).
 
     ## Why is this bad?
     The MPS accelerator supports one device only; `Trainer` raises `ValueError: strategies from
@@ -109,14 +114,15 @@ class DdpOnMps(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.accelerator != "mps":
-            return
+        on_mps = f.runs_on == "mps" and (f.machine is None or f.machine.has("mps"))
         # Names: "ddp" or "deepspeed" in the name; objects: any ParallelStrategy (FSDP too).
-        if is_ddp_family(f.strategy) or (f.strategy_obj is not None and f.strategy_has("parallel")):
+        parallel = is_ddp_family(f.strategy) or (f.strategy_obj is not None and f.strategy_has("parallel"))
+        if on_mps and parallel:
+            on = "" if f.accelerator == "mps" else f" ({say_accelerator(f.accelerator_written)} picks it on {machine_words(f.machine)})" if f.machine else ""
             yield self.report(
                 STRATEGY_KEY,
-                f"{f.describe_strategy()} is a multi-process strategy, which {f.describe_accelerator()} (an Apple GPU) "
-                'does not support: remove `strategy` or use `accelerator = "cpu"`',
+                f"{f.describe_strategy()} is a multi-process strategy, which the Apple GPU (MPS) does not support{on}: "
+                'remove `strategy` or use `accelerator = "cpu"`',
             )
 
 
@@ -209,7 +215,7 @@ class SingleDeviceOverride(Rule):
         f = facts(ctx)
         if f.strategy != "single_device":
             return
-        if f.accelerator in ("cuda", "mps", "tpu", "hpu"):
+        if f.runs_on in ("cuda", "mps", "tpu") or f.accelerator == "hpu":
             yield self.report(
                 STRATEGY_KEY,
                 f"{say_strategy(ctx)} is built on the CPU device, so `fit` fails on {f.describe_accelerator()} "
@@ -353,7 +359,7 @@ class SyncBatchnormSingleProcess(Rule):
             return
         f = facts(ctx)
         single = f.strategy == "single_device" or (f.strategy_obj is not None and f.strategy_has("single_device")) or (
-            f.strategy == "auto" and f.explicit and f.device_count == 1 and f.num_nodes == 1
+            f.strategy == "auto" and f.runs_on is not None and f.device_count == 1 and f.num_nodes == 1
         )
         if single:
             yield self.report(

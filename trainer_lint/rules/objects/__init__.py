@@ -6,15 +6,16 @@ Lightning's own classes are checked against the committed signature snapshot
 Then the Trainer-level conflicts that ``trainer/connectors/callback_connector.py``,
 ``trainer/connectors/accelerator_connector.py`` and ``Trainer.__init__`` raise for.
 
-A class path outside Lightning is never imported: only its shape (a dotted path string,
-``init_args`` a table) is checked, by the schema rules.
+A class path outside Lightning is never imported: the project's classes are read from source with
+``ast`` (:mod:`trainer_lint.resolver`), and checked the way LightningCLI's parser checks them
+(``project.py``, and the TL50x rules for their arguments).
 """
 
 from __future__ import annotations
 
 from trainer_lint.rules.base import Rule
-from trainer_lint.rules.objects import callbacks, class_paths, connector, init_args, values
+from trainer_lint.rules.objects import callbacks, class_paths, connector, init_args, project, values
 
 RULES: tuple[type[Rule], ...] = tuple(
-    sorted((*class_paths.RULES, *init_args.RULES, *callbacks.RULES, *connector.RULES, *values.RULES), key=lambda rule: rule.code)
+    sorted((*class_paths.RULES, *init_args.RULES, *callbacks.RULES, *connector.RULES, *project.RULES, *values.RULES), key=lambda rule: rule.code)
 )

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trainer_lint.diagnostic import Diagnostic, Edit, Fix
-from trainer_lint.rules.base import Context, Rule, show
-from trainer_lint.rules.objects.collect import OBJECT_KEYS, objects, quote_key
+from trainer_lint.diagnostic import Diagnostic
+from trainer_lint.rules.base import Context, Rule
+from trainer_lint.rules.objects.collect import OBJECT_KEYS, objects, project_findings, quote_key
 
 
 class UnknownClass(Rule):
     """## What it does
-    Flags a `class_path` that points into one of Lightning's modules (`lightning.pytorch.callbacks`,
-    `pytorch_lightning.loggers`, ...) but names no class there, and a bare class name that
-    LightningCLI cannot resolve. It suggests the closest class. Class paths outside Lightning are
-    not checked: trainer-lint never imports them.
+    Flags a `class_path` that names no class: a path into one of Lightning's modules
+    (`lightning.pytorch.callbacks`, `pytorch_lightning.loggers`, ...) that names no class there, a
+    module of the project that defines no such class, and, when the CLI script is known
+    (`--cli-script`), a bare class name that is not the name of any subclass of the key's base
+    class that the script imports. It suggests the closest Lightning class only when no class of
+    the written name exists anywhere in the source roots. A class that cannot be found at all (a
+    module outside the source roots) is TL520, not an error.
 
     ## Why is this bad?
-    Building the config fails with `ImportError` or `AttributeError`, after torch has loaded.
+    Building the config fails with `ImportError`, `AttributeError` or LightningCLI's "Import
+    path ... does not exist", after torch has loaded.
 
     ## Example
     ```toml
@@ -34,71 +38,39 @@ class UnknownClass(Rule):
     ## Lightning source
     `lightning/pytorch/callbacks/__init__.py`, `loggers/__init__.py`, `strategies/__init__.py`,
     `profilers/__init__.py`, `plugins/__init__.py` (what each package exports);
-    `lightning/pytorch/cli.py` (LightningCLI resolves bare names of callbacks and loggers).
+    `resolve_class_path_by_name` in jsonargparse's `_typehints.py` (how LightningCLI resolves
+    bare names: among the imported subclasses of the key's type).
     """
 
     code = "TL500"
     name = "unknown-class"
-    summary = "A class path that names no class in Lightning"
+    summary = "A class path that names no class"
     triggers = OBJECT_KEYS
-    fixable = True
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         from trainer_lint import classes
 
         for obj in objects(ctx):
-            if obj.info is not None:
-                continue
             path = obj.class_path
-            if "." in path and not classes.in_known_module(path):
+            if obj.info is not None or "." not in path or not classes.in_known_module(path):
                 continue
-            if "." not in path and obj.kinds:
-                message = f"`{path}` is not the name of {_kind_words(obj.kinds)} class in Lightning"
-                if obj.slot == "profiler" and obj.parent is None:
-                    from trainer_lint.classes import registered_names
-
-                    names = ", ".join(registered_names("profiler"))
-                    message = f"`{path}` is neither a profiler name ({names}) nor the name of a Lightning profiler class"
-            elif "." not in path:
-                message = f"`{path}` is not an import path; {quote_key(obj.key)} needs the full dotted path of the class"
-            else:
-                module = path.rsplit(".", 1)[0]
-                message = f"`{module}` has no class `{path.rsplit('.', 1)[1]}`"
+            module = path.rsplit(".", 1)[0]
+            message = f"`{module}` has no class `{path.rsplit('.', 1)[1]}`"
             close = classes.suggest(path, kinds=obj.kinds)
-            named = next((c for k in sorted(obj.kinds) if "." not in path and (c := classes.registered(k, path)) is not None), None)
-            if named is not None and obj.parent is not None:
-                close = named.name  # `accelerator = "cpu"` inside init_args: the class behind the name
-            if obj.slot == "profiler" and obj.parent is None and "." not in path:
-                close = _profiler_suggestion(path) or close
-            fix = None
-            if close and close != path:
-                message += f"; did you mean `{close}`?"
-                fix = Fix(f"Replace with {show(close)}", (Edit(obj.class_key, "value", show(close)),), safe=False)
-            yield self.report(obj.class_key, message, fix=fix)
-
-
-def _kind_words(kinds: frozenset[str]) -> str:
-    from trainer_lint.classes import KIND_WORDS, SLOT_KINDS
-
-    if len(kinds) > 1 and kinds == SLOT_KINDS["plugins"]:
-        return "a plugin"
-    return " or ".join(sorted(KIND_WORDS[k] for k in kinds))
-
-
-def _profiler_suggestion(text: str) -> str | None:
-    from trainer_lint.classes import registered_names
-    from trainer_lint.rules.base import closest
-
-    close = closest(text.lower(), registered_names("profiler"), 0.6)
-    return close[0] if close else None
+            if close:
+                message += f"; did you mean `{close}`?"  # never a fix: another class is another program
+            yield self.report(obj.class_key, message)
+        yield from project_findings(ctx, self.code)
 
 
 class WrongObjectKind(Rule):
     """## What it does
     Flags a Lightning class under a key that takes another kind of object (a callback as the
     `logger`, a logger in `callbacks`, a strategy in `plugins`, any Lightning callback as the
-    `model`), and abstract base classes (`Logger`, `Strategy`, `Profiler`, `CheckpointIO`, ...)
-    that cannot be built at all.
+    `model`), abstract base classes (`Logger`, `Strategy`, `Profiler`, `CheckpointIO`, ...)
+    that cannot be built at all, and a class of the project that is provably not a subclass of
+    what its key takes (a DataModule as the `model`, an `nn.Module` in `callbacks`, a class
+    outside the base class the CLI script gives in subclass mode).
 
     ## Why is this bad?
     The Trainer raises (`ValueError` for a strategy, `MisconfigurationException` for a plugin),
@@ -129,7 +101,7 @@ class WrongObjectKind(Rule):
 
     code = "TL501"
     name = "wrong-object-kind"
-    summary = "A Lightning class that its key cannot take"
+    summary = "A class that its key cannot take"
     triggers = OBJECT_KEYS
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -148,6 +120,7 @@ class WrongObjectKind(Rule):
                 )
             elif info.abstract:
                 yield self.report(obj.class_key, f"`{info.name}` is an abstract base class and cannot be built; use a subclass")
+        yield from project_findings(ctx, self.code)
 
 
 RULES: tuple[type[Rule], ...] = (

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from trainer_lint.diagnostic import KeyPath, format_key
+from trainer_lint.diagnostic import Diagnostic, KeyPath, format_key
 from trainer_lint.rules.base import Context, top_level
 
 TRAINER_SLOTS = ("callbacks", "logger", "strategy", "profiler", "plugins", "accelerator")
@@ -23,15 +23,19 @@ TRAINER_SLOTS = ("callbacks", "logger", "strategy", "profiler", "plugins", "acce
 TOP_SLOTS = ("model", "data")
 
 
-OBJECT_KEYS = frozenset({*TRAINER_SLOTS, *(top_level(slot) for slot in TOP_SLOTS)})
-"""Every key :func:`objects` reads (rule triggers)."""
+OBJECT_KEYS = frozenset({*TRAINER_SLOTS, *(top_level(slot) for slot in (*TOP_SLOTS, "optimizer", "lr_scheduler"))})
+"""Every key that holds objects (rule triggers): :func:`objects` reads the Trainer's and ``model``/
+``data``; the project-aware checks (:attr:`Context.class_findings`) also ``optimizer`` and ``lr_scheduler``."""
 
 
 LIST_SLOTS = frozenset({"callbacks", "logger", "plugins"})
 
 
 NAME_SLOTS = frozenset({"strategy", "accelerator"})
-"""Keys where every string is a registered name (a dotted path there is an invalid name: TL344)."""
+"""Keys whose type tries ``str`` before a class (``Union[str, Strategy]``): every string there is a
+registered name (a dotted path there is an invalid name: TL344). ``profiler``
+(``Union[Profiler, str]``) tries the class first: a string is an object unless it is one of the
+registered profiler names."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,8 @@ def _string_is_object(slot: str, value: Any) -> bool:
     """Whether LightningCLI reads the string ``value`` in ``slot`` as a class."""
     if not isinstance(value, str) or slot in NAME_SLOTS:
         return False
+    if slot in TOP_SLOTS and not all(part.isidentifier() for part in value.split(".")):
+        return False  # a config file to include
     if slot == "profiler":
         from trainer_lint.classes import registered
 
@@ -163,6 +169,20 @@ def _nested(obj: Obj, bad: frozenset[KeyPath]) -> Iterator[Obj]:
         if child is not None:
             yield child
             yield from _nested(child, bad)
+
+
+def project_findings(ctx: Context, code: str) -> list[Diagnostic]:
+    """The findings of the project-aware checks (:mod:`trainer_lint.resolver.check`) with ``code``:
+    the user's classes, bare names and LightningCLI's forms, read from source (never imported)."""
+    by_code = ctx.cached("class_findings_by_code", lambda: _by_code(ctx.class_findings))
+    return by_code.get(code, [])
+
+
+def _by_code(found: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    out: dict[str, list[Diagnostic]] = {}
+    for d in found:
+        out.setdefault(d.code, []).append(d)
+    return out
 
 
 def lightning_objects(ctx: Context) -> list[Obj]:

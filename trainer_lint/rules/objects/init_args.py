@@ -9,15 +9,20 @@ from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath
 from trainer_lint.rules.base import Context, Rule, closest, show, toml_type
-from trainer_lint.rules.objects.collect import OBJECT_KEYS, Obj, lightning_objects
+from trainer_lint.rules.objects.collect import OBJECT_KEYS, Obj, lightning_objects, project_findings
 from trainer_lint.rules.types import accepts, compiled_pattern
 
 
 class UnknownInitArg(Rule):
     """## What it does
-    Flags `init_args` keys that the class's `__init__` does not take, with a "did you mean" when
-    a parameter is close. Classes whose `__init__` takes `**kwargs` (`WandbLogger`,
-    `TensorBoardLogger`, `DDPStrategy`, ...) accept any key.
+    Flags `init_args` (and `dict_kwargs`) keys that the class's `__init__` does not take, with a
+    "did you mean" when a parameter is close. Lightning's classes whose `__init__` takes
+    `**kwargs` (`WandbLogger`, `TensorBoardLogger`, `DDPStrategy`, ...) accept any key. For the
+    project's own classes (read from source), `**kwargs` forwarded to a parent
+    (`super().__init__(**kwargs)`), to another class or read with `kwargs.pop("name", default)`
+    add those parameters, as LightningCLI's parser finds them; `**kwargs` used any other way
+    accept any key. Also flags keys beside `class_path` in a nested object, and fields a
+    dataclass argument does not have.
 
     ## Why is this bad?
     `TypeError: __init__() got an unexpected keyword argument`, raised when the config is built.
@@ -61,6 +66,7 @@ class UnknownInitArg(Rule):
                     message += f"; did you mean `{close[0]}`?"
                     fix = Fix(f"Rename `{name}` to `{close[0]}`", (Edit(obj.arg_key(name), "key", close[0]),), safe=False)
                 yield Diagnostic(self.code, self.severity, obj.arg_key(name), message, fix=fix, anchor="key")
+        yield from project_findings(ctx, self.code)
 
 
 _WORDS = {"integer": "an integer", "number": "a number", "string": "a string", "boolean": "a boolean", "array": "an array", "object": "a table"}
@@ -101,9 +107,14 @@ def type_problem(value: Any, node: dict[str, Any]) -> str | None:
 class InitArgType(Rule):
     """## What it does
     Checks each `init_args` value against the annotation of the class's parameter: `save_top_k`
-    is an integer, `monitor` a string, `save_last` a boolean or `"link"`. An integer is fine
-    where a float is expected. Parameters whose type has no TOML form (a `timedelta`, a callable)
-    are not checked.
+    is an integer, `monitor` a string, `save_last` a boolean or `"link"`. For the project's own
+    classes, as LightningCLI's parser does: `Optional`, `Union`, `Literal`, lists, tuples (of
+    their length), dicts, `Path`, enums (by member name), dataclasses (a table of their fields)
+    and injected classes (`nn.Module`: a nested `class_path` table, checked in turn). An integer
+    is fine where a float is expected; a float or a boolean is not an integer. Parameters whose
+    type has no TOML form (a `timedelta`, a callable) are not checked. One deliberate
+    difference: TOML is typed, so a string where a number or a boolean is expected
+    (`lr = "0.1"`) is an error although LightningCLI would convert it; the message says so.
 
     ## Why is this bad?
     LightningCLI rejects the value; a plain `Class(**init_args)` either raises (`"3" < -1`) or
@@ -145,6 +156,7 @@ class InitArgType(Rule):
                         obj.arg_key(name),
                         f"`{name}` of `{obj.info.name}` {problem}, found {article} {toml_type(value)} {show(value)}",
                     )
+        yield from project_findings(ctx, self.code)
 
 
 def arg_problems(ctx: Context) -> list[tuple[str, KeyPath, str]]:
@@ -245,9 +257,11 @@ def _arg_problems(ctx: Context) -> Iterator[tuple[str, KeyPath, str]]:
 
 class MissingInitArg(Rule):
     """## What it does
-    Flags a Lightning class whose `__init__` has a parameter without a default that the config
-    does not set: `EarlyStopping` needs `monitor`, `CSVLogger` needs `save_dir`,
-    `StochasticWeightAveraging` needs `swa_lrs`.
+    Flags a class whose `__init__` has a parameter without a default that the config does not
+    set: `EarlyStopping` needs `monitor`, `CSVLogger` needs `save_dir`,
+    `StochasticWeightAveraging` needs `swa_lrs`, and so do the project's own classes (read from
+    source), including the fields without defaults of a dataclass argument. An untyped parameter
+    is not needed (LightningCLI gives it None), nor is a dataclass whose fields all have defaults.
 
     ## Why is this bad?
     `TypeError: __init__() missing 1 required positional argument`, when the config is built.
@@ -282,6 +296,7 @@ class MissingInitArg(Rule):
             if missing:
                 listed = ", ".join(f"`{n}`" for n in missing)
                 yield self.report(obj.class_key, f"`{obj.info.name}` needs {listed} in `init_args`")
+        yield from project_findings(ctx, self.code)
 
 
 class InvalidInitArg(Rule):
