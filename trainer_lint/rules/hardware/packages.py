@@ -85,8 +85,7 @@ def _needs(ctx: Context) -> Iterator[tuple[KeyPath, str, list[list[str]]]]:
         cls = registered("accelerator", f.accelerator)
         if cls is not None and cls.requires:
             yield ACCELERATOR_KEY, say_accelerator(f.accelerator_written), cls.requires
-    builds_own = any(f.strategy_has(t) for t in ("fsdp", "deepspeed", "xla", "single_xla"))
-    if f.precision is not None and f.precision.startswith("transformer-engine") and f.precision_plugin is None and not builds_own:
+    if f.precision is not None and f.precision.startswith("transformer-engine") and f.precision_plugin is None:
         cls = _by_name("TransformerEnginePrecision")
         if cls is not None:
             yield PRECISION_KEY, f"`precision = {show(ctx.trainer['precision'])}`", cls.requires
