@@ -47,7 +47,7 @@ class NcclWithoutCuda(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         obj = f.strategy_obj
-        if obj is None or f.accelerator not in ("cpu", "mps"):
+        if obj is None or f.runs_on not in ("cpu", "mps"):
             return
         backend = obj.args().get("process_group_backend")
         if isinstance(backend, str) and backend.lower() == "nccl":
@@ -99,13 +99,13 @@ class StrategyDeviceMismatch(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         obj = f.strategy_obj
-        if obj is None or not obj.has("single_device") or obj.has("single_xla") or f.accelerator not in _DEVICE_TYPES:
+        if obj is None or not obj.has("single_device") or obj.has("single_xla") or f.runs_on not in _DEVICE_TYPES:
             return
         device = obj.args().get("device", "cpu")
         if not isinstance(device, str):
             return
         kind = device.split(":")[0].strip().lower()
-        wanted = _DEVICE_TYPES[f.accelerator]  # type: ignore[index]
+        wanted = _DEVICE_TYPES[f.runs_on]  # type: ignore[index]
         if kind == wanted or kind == "gpu":  # "gpu" raises when built (TL541)
             return
         key = obj.arg_key("device") if "device" in obj.args() else obj.class_key
@@ -159,10 +159,10 @@ class MixedPrecisionWithoutAutocast(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         plugin = f.precision_plugin
-        if plugin is not None and plugin.info.name == "MixedPrecision" and f.accelerator in _DEVICE_TYPES:
+        if plugin is not None and plugin.info.name == "MixedPrecision" and f.runs_on in _DEVICE_TYPES:
             device = plugin.args().get("device")
-            wanted = "cpu" if f.accelerator == "cpu" else "mps" if f.accelerator == "mps" else "cuda"
-            if isinstance(device, str) and device.split(":")[0].lower() != wanted and f.accelerator != "tpu":
+            wanted = "cpu" if f.runs_on == "cpu" else "mps" if f.runs_on == "mps" else "cuda"
+            if isinstance(device, str) and device.split(":")[0].lower() != wanted and f.runs_on != "tpu":
                 yield self.report(
                     plugin.arg_key("device"),
                     f"`device = {show(device)}` makes `MixedPrecision` autocast on {device}, but {f.describe_accelerator()} "

@@ -262,13 +262,14 @@ class BitsandbytesNeedsCuda(Rule):
         for plugin in _precision_plugins(f):
             if not plugin.has("bitsandbytes"):
                 continue
-            if f.accelerator == "auto":
+            on = f.runs_on or f.accelerator  # with a target, what "auto" picks there
+            if on == "auto":
                 yield self.report(
                     plugin.class_key,
                     f'`{plugin.label}` needs a CUDA GPU, and `accelerator = "auto"` raises on machines without one: set `accelerator = "gpu"`',
                     severity=Severity.WARNING,
                 )
-            elif f.accelerator is not None and f.accelerator != "cuda":
+            elif on is not None and on != "cuda":
                 yield self.report(plugin.class_key, f"`{plugin.label}` runs only on CUDA GPUs, but {f.describe_accelerator()} is set; the Trainer raises")
 
 

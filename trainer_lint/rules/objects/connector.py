@@ -100,10 +100,11 @@ class StrategyObjectConflict(Rule):
         if obj is None or arg_problems_for(ctx, obj):
             return
         if obj.has("fsdp"):
-            if f.accelerator == "auto":
+            on = f.runs_on or f.accelerator  # with a target, what "auto" picks there
+            if on == "auto":
                 message = '`FSDPStrategy` needs a CUDA GPU, and `accelerator = "auto"` raises on machines without one: set `accelerator = "gpu"`'
                 yield self.report(obj.class_key, message, severity=Severity.WARNING)
-            elif f.accelerator is not None and f.accelerator != "cuda":
+            elif on is not None and on != "cuda":
                 yield self.report(obj.class_key, f'`FSDPStrategy` needs `accelerator = "cuda"` or `"gpu"` (or a `CUDAAccelerator`), found {f.describe_accelerator()}')
         if obj.has("model_parallel"):
             precision = f.precision or "32-true"
