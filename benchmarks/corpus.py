@@ -235,6 +235,42 @@ def make_file(rng: random.Random, category: str, cpu_only: bool = False) -> str:
     return text
 
 
+REREAD = frozenset(
+    f"{name} = {value}" for name, values in WRONG_TYPES for value in values if value.startswith('"')
+    and value.strip('"').replace(".", "", 1).isdigit() or value == '"yes"'
+)
+"""Wrong TOML types that are right in YAML: LightningCLI reads the string ``"10"`` again as the
+integer 10 (and ``"yes"`` as true), so the YAML twin of such a file passes."""
+
+YAML_SYNTAX_ERRORS = ["  max_epochs: [3\n", "  devices: {a: 1\n", "\tmax_epochs: 3\n", "  - x\n  y: 1\n"]
+
+
+def yaml_twins(rows: list[tuple[str, str]]) -> set[str]:
+    """Write beside each TOML config its YAML twin (``trainer-lint convert``; a YAML syntax error
+    for ``syntax`` files, which do not convert). Return the TOML paths whose twin must *pass*
+    (a value only TOML gets wrong, see :data:`REREAD`)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from trainer_lint.formats.convert import ConvertError, toml_to_yaml
+
+    passing: set[str] = set()
+    for number, (path, category) in enumerate(rows):
+        text = Path(path).read_text(encoding="utf-8")
+        broken = f"# experiment {number}\ntrainer:\n  accelerator: cpu\n" + YAML_SYNTAX_ERRORS[number % len(YAML_SYNTAX_ERRORS)]
+        if category == "syntax":
+            twin = broken
+        else:
+            try:
+                twin = toml_to_yaml(text, path).text
+            except ConvertError:  # a TOML file that does not parse (a repeated key): fails either way
+                twin = broken
+            if category == "wrong_type" and any(line.strip() in REREAD for line in text.splitlines()):
+                passing.add(path)
+        Path(path).with_suffix(".yaml").write_text(twin, encoding="utf-8")
+    return passing
+
+
 def generate(dest: Path, n: int, seed: int = 0) -> list[tuple[str, str]]:
     """Write ``n`` configs under ``dest`` (deterministic for a seed); return ``(path, category)``.
 

@@ -4,6 +4,7 @@
     python benchmarks/run.py                 # the full run (about 15 minutes on 2 cores)
     python benchmarks/run.py --quick         # a smoke run: sizes 1 and 1,000, few rounds
     python benchmarks/run.py --sizes 1 --rounds-one 40 --no-write
+    python benchmarks/run.py --yaml          # also time trainer-lint on the YAML twin of every file
 
 What it does, in order:
 
@@ -36,6 +37,12 @@ The tools:
 
 trainer-lint lints large trees (1,000 files or more) in one forked process per usable core;
 ``TRAINER_LINT_JOBS=1`` turns that off, and ``--jobs-compare`` times it against the default.
+
+``--yaml`` writes the YAML twin of every config (``trainer-lint convert``; ``syntax`` files get a
+YAML syntax error instead) and times ``trainer-lint (YAML)`` on the twins in the same rounds, so
+the ratio to ``trainer-lint`` on the TOML files is what YAML costs. Its verdicts are checked too:
+every twin fails whose TOML file fails, except the few whose mistake LightningCLI reads as right
+(``max_epochs: "10"`` is 10 for LightningCLI: ``corpus.REREAD``).
 """
 
 from __future__ import annotations
@@ -99,8 +106,11 @@ class Tool:
     argv: list[str]  # files are appended
     env: dict[str, str] | None = None
     per_file: bool = False  # one process per file (the "try it" baseline)
+    suffix: str | None = None  # lint the twin of each file with this suffix (".yaml")
 
     def commands(self, files: list[str]) -> list[list[str]]:
+        if self.suffix is not None:
+            files = [str(Path(f).with_suffix(self.suffix)) for f in files]
         if self.per_file:
             return [[*self.argv, f] for f in files]
         return [[*self.argv, *files]]
@@ -284,6 +294,18 @@ def check_verdicts(tools: dict[str, Tool], rows: list[tuple[str, str]]) -> tuple
     return problems, summary
 
 
+def check_yaml_verdicts(tool: Tool, rows: list[tuple[str, str]], passing: set[str]) -> tuple[list[str], str]:
+    """trainer-lint on the YAML twins: a twin fails exactly when its TOML file's category is a
+    mistake, apart from ``passing`` (mistakes only in TOML)."""
+    files = [p for p, _ in rows]
+    codes, out, _ = capture(tool, files, ["--format", "json"])
+    bad = {str(Path(d["path"]).with_suffix(".toml")) for d in json.loads(out)["diagnostics"] if d["severity"] == "error"}
+    wrong = [(p, c) for p, c in rows if (p in bad) != (c != "valid" and p not in passing)]
+    problems = [f"{YAML_TOOL}: {p} ({c}) {'fails' if p in bad else 'passes'}" for p, c in wrong[:10]]
+    summary = f"{len(bad)} of {len(files)} fail ({len(passing)} twins right in YAML only), exit {max(codes)}"
+    return problems, summary + ("" if not wrong else f", {len(wrong)} WRONG")
+
+
 # ----------------------------------------------------------------------------- statistics
 
 
@@ -404,12 +426,16 @@ def machine() -> list[tuple[str, str]]:
     ]
 
 
+YAML_TOOL = "trainer-lint (YAML)"
+
 TARGETS = [
-    # (size, other tool, maximum ratio trainer-lint / other, label)
+    # (size, other tool, maximum ratio trainer-lint / other, label); a negative maximum bounds
+    # the inverse ratio (other / trainer-lint): YAML may cost at most twice TOML
     (1, "check-jsonschema", 0.35, "one file, cold: <= 0.35x check-jsonschema"),
     (1, "try-it", 1 / 40, "one file, cold: <= 1/40 of \"try it\""),
     (10000, "taplo", 0.7, "10,000 files: <= 0.7x native Taplo"),
     (10000, "check-jsonschema", 0.25, "10,000 files: <= 0.25x check-jsonschema"),
+    (10000, YAML_TOOL, -2.0, "10,000 YAML files: <= 2x trainer-lint on the same configs in TOML (YAML / TOML)"),
 ]
 
 
@@ -437,6 +463,8 @@ def write_doc(results: list[Result], tools: dict[str, Tool], command: str, start
     for size, other, limit, label in TARGETS:
         r = by_size.get(size)
         value = ratio(r, other) if r else None
+        if value is not None and limit < 0:
+            value, limit = 1 / value, -limit
         if value is None:
             out.append(f"| {label} | not measured | - |")
         else:
@@ -498,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None, help=f"report path (default: {DOC.relative_to(ROOT)})")
     parser.add_argument("--no-write", action="store_true", help="print the tables, write nothing")
     parser.add_argument("--ignore-verdicts", action="store_true", help="time the tools even if a verdict is wrong")
+    parser.add_argument("--yaml", action="store_true", help="also time trainer-lint on the YAML twin of every config")
     args = parser.parse_args(argv)
     if args.quick:
         if args.sizes == parser.get_default("sizes"):
@@ -527,7 +556,13 @@ def main(argv: list[str] | None = None) -> int:
             label = "trainer-lint (TRAINER_LINT_JOBS=1)"
             active[label] = Tool(label, tools["trainer-lint"].argv, env={"TRAINER_LINT_JOBS": "1"})
         print(f"\n== {size:,} files under {dest}")
+        if args.yaml:
+            passing = corpus.yaml_twins(rows)
+            active[YAML_TOOL] = Tool(YAML_TOOL, tools["trainer-lint"].argv, suffix=".yaml")
         problems, summary = check_verdicts({n: t for n, t in active.items() if "(" not in n}, rows)
+        if args.yaml:
+            yaml_problems, summary[YAML_TOOL] = check_yaml_verdicts(active[YAML_TOOL], rows, passing)
+            problems += yaml_problems
         for k, v in summary.items():
             print(f"  verdicts {k}: {v}")
         if problems:

@@ -1,4 +1,5 @@
-"""Rule case files: ``tests/cases/<CODE>/<name>.toml`` beside ``<name>.expected``.
+"""Rule case files: ``tests/cases/<CODE>/<name>.toml`` (or ``.yaml``, for YAML-only rules and
+YAML-only cases) beside ``<name>.expected``.
 
 The expected file lists every diagnostic the engine reports for the TOML file, one per line, as
 ``LINE:COL CODE SEVERITY KEY`` (KEY is the dotted key path; ``-`` for the whole file). An empty
@@ -30,8 +31,8 @@ CASES = Path(__file__).parent / "cases"
 
 
 def case_files() -> list[Path]:
-    """Every case TOML file, sorted."""
-    return sorted(CASES.glob("*/*.toml"))
+    """Every case file (TOML and YAML), sorted."""
+    return sorted([*CASES.glob("*/*.toml"), *CASES.glob("*/*.yaml")])
 
 
 def render_result(result: FileResult) -> list[str]:

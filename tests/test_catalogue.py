@@ -40,8 +40,8 @@ GENERATED_FAILING_CASES = {
 def test_rule_has_failing_and_passing_case(rule):
     folder = CASES / rule.code
     if rule.code not in GENERATED_FAILING_CASES:
-        assert any(folder.glob("bad*.toml")), f"{rule.code} has no failing case in {folder}"
-    assert any(folder.glob("ok*.toml")), f"{rule.code} has no passing case in {folder}"
+        assert any(folder.glob("bad*.toml")) or any(folder.glob("bad*.yaml")), f"{rule.code} has no failing case in {folder}"
+    assert any(folder.glob("ok*.toml")) or any(folder.glob("ok*.yaml")), f"{rule.code} has no passing case in {folder}"
 
 
 def test_every_case_folder_is_a_rule():

@@ -130,7 +130,7 @@ def test_rules_lists_the_catalogue(tree):
     assert result.exit_code == 0
     assert result.stdout == docs.table()
     width = max(len(r.name) for r in RULES)
-    assert result.stdout.splitlines()[0] == f"TL001  {'toml-syntax':<{width}}  error    The file is not valid TOML"
+    assert result.stdout.splitlines()[0] == f"TL001  {'toml-syntax':<{width}}  error    The file is not valid TOML (or YAML, for .yaml files)"
     assert len(result.stdout.splitlines()) == len(RULES)
 
 
@@ -143,8 +143,8 @@ def test_rule_explains_one_rule(tree):
     result = invoke("rule", "tl001")
     assert result.exit_code == 0
     assert result.stdout.startswith(
-        "# TL001 toml-syntax\n\nThe file is not valid TOML.\n\nSeverity: error. Fixable: no.\n\n"
-        "## What it does\nReports TOML that does not parse, at the line and column where the parser stopped.\n"
+        "# TL001 toml-syntax\n\nThe file is not valid TOML (or YAML, for .yaml files).\n\nSeverity: error. Fixable: no.\n\n"
+        "## What it does\nReports TOML or YAML that does not parse, at the line and column where the parser stopped.\n"
     )
     for heading in ("## Why is this bad?", "## Example", "## Fix", "## Lightning source"):
         assert f"\n{heading}\n" in result.stdout
@@ -166,6 +166,8 @@ def test_schema_check_exit_codes(tree):
     assert "schemas/trainer.schema.json is stale; run `trainer-lint schema` to regenerate it" in result.stderr
     (tree / "schemas").mkdir()
     (tree / schema_module.REPO_SCHEMA).write_text(schema_module.render(), encoding="utf-8")
+    assert invoke("schema", "--check").exit_code == 1, "the YAML variant is missing"
+    (tree / schema_module.REPO_YAML_SCHEMA).write_text(schema_module.render(schema_module.for_yaml()), encoding="utf-8")
     packaged_fresh = schema_module.PACKAGED_SCHEMA.read_text(encoding="utf-8") == schema_module.render()
     assert invoke("schema", "--check").exit_code == (0 if packaged_fresh else 1)
     assert not invoke("schema", "--check").stdout

@@ -83,11 +83,12 @@ def slice_of(doc: Document, span: Span) -> str:
     return doc.text[offset(doc.text, span.line, span.column) : offset(doc.text, span.end_line, span.end_column)]
 
 
-def load_case(name: str) -> tuple[bytes, list[tuple[str, KeyPath, str, Span]]]:
-    """The (transformed) bytes of a case and its expectations ``(line, key, part, span)``."""
-    raw = (CASES / f"{name}.toml").read_bytes().replace(b"\r\n", b"\n")
+def load_case(name: str, folder: Path = CASES, suffix: str = ".toml") -> tuple[bytes, list[tuple[str, KeyPath, str, Span]]]:
+    """The (transformed) bytes of a case and its expectations ``(line, key, part, span)`` (YAML
+    cases: ``folder`` and ``suffix`` of ``tests/positions_yaml``)."""
+    raw = (folder / f"{name}{suffix}").read_bytes().replace(b"\r\n", b"\n")
     expected = []
-    for line in (CASES / f"{name}.expected").read_text(encoding="utf-8").splitlines():
+    for line in (folder / f"{name}.expected").read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line.startswith("# transform:"):
             transform = line.split(":", 1)[1].strip()

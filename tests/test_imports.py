@@ -3,8 +3,9 @@
 * ``check`` (clean files, files with errors, ``--format json``) imports nothing heavy: no torch,
   no Lightning, no jsonschema, no rich, no pydantic (``check`` validates against the packaged
   schema JSON), and not even typer or click (a simple ``check`` call takes the fast path of
-  :func:`trainer_lint.cli.main`). This is an import check in a fresh interpreter, not a timing:
-  timings live in ``benchmarks/run.py``.
+  :func:`trainer_lint.cli.main`). Linting TOML only does not import PyYAML either; linting YAML
+  imports PyYAML and still none of the rest (nor jsonargparse). This is an import check in a
+  fresh interpreter, not a timing: timings live in ``benchmarks/run.py``.
 * The same argv, run through the fast path and through the typer app, gives the same stdout,
   stderr and exit code for a set of option combinations.
 """
@@ -34,6 +35,9 @@ FORBIDDEN = (
     "tomlkit",
     "numpy",
 )
+
+YAML_MODULES = ("yaml", "_yaml", "jsonargparse")
+"""Not imported when only TOML is linted (PyYAML is imported for YAML files alone)."""
 
 CLEAN = '[trainer]\naccelerator = "cpu"\ndevices = 1\nmax_epochs = 3\n'
 BAD = (
@@ -105,9 +109,9 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _probe(args: list[str], cwd: Path) -> tuple[int, list[str], str]:
+def _probe(args: list[str], cwd: Path, forbidden: tuple[str, ...] = FORBIDDEN) -> tuple[int, list[str], str]:
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(FORBIDDEN)],
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(forbidden)],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -134,11 +138,28 @@ def _probe(args: list[str], cwd: Path) -> tuple[int, list[str], str]:
     ],
 )
 def test_check_imports_nothing_heavy(tree: Path, args: list[str], code: int) -> None:
-    got, heavy, stdout = _probe(args, tree)
+    got, heavy, stdout = _probe(args, tree, (*FORBIDDEN, *YAML_MODULES))
     assert got == code, stdout
     assert heavy == [], f"`trainer-lint {' '.join(args)}` imported {heavy}"
     if "json" in args:
         assert json.loads(stdout)["diagnostics"]
+
+
+YAML_BAD = "trainer:\n  max_epoch: 10\n  precision: '16-mix'\n  enable_progress_bar: on\n"
+
+
+@pytest.mark.parametrize(("args", "code"), [(["check", "cfg.yaml"], 1), (["check", "--format", "json", "."], 1)])
+def test_check_of_yaml_imports_pyyaml_and_nothing_heavy(tree: Path, args: list[str], code: int) -> None:
+    (tree / "cfg.yaml").write_text(YAML_BAD, encoding="utf-8")
+    got, heavy, stdout = _probe(args, tree, (*FORBIDDEN, *YAML_MODULES))
+    assert got == code, stdout
+    assert heavy == ["yaml"], f"`trainer-lint {' '.join(args)}` imported {heavy}"
+
+
+def test_non_trainer_yaml_is_not_parsed(tree: Path) -> None:
+    (tree / "ci.yml").write_text("name: CI\non: push\njobs: {}\n", encoding="utf-8")
+    got, heavy, _ = _probe(["check", "ci.yml", "clean.toml"], tree, (*FORBIDDEN, *YAML_MODULES))
+    assert got == 0 and heavy == [], "a YAML file without the word `trainer` is skipped unread"
 
 
 # ----------------------------------------------------------------------------- fast == typer

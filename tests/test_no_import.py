@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -34,8 +36,9 @@ class Cb(Callback):
 """
 
 
-def _plant(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
-    """A package whose every module (and the CLI script) writes ``imported.txt`` when imported or run."""
+def _plant(tmp_path: Path, fmt: str = "toml") -> tuple[Path, Path, dict[str, str]]:
+    """A package whose every module (and the CLI script) writes ``imported.txt`` when imported or
+    run, and a config naming it (``fmt="yaml"``: the same config as LightningCLI's YAML)."""
     marker = tmp_path / "imported.txt"
     pkg = tmp_path / "site"
     (pkg / "planted").mkdir(parents=True)
@@ -68,12 +71,23 @@ def _plant(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
             """
         )
     )
+    if fmt == "yaml":
+        config = _as_yaml(config)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(pkg), str(ROOT)]))
     return marker, config, env
 
 
-def test_planted_module_is_never_imported(tmp_path):
-    marker, config, env = _plant(tmp_path)
+def _as_yaml(config: Path) -> Path:
+    from trainer_lint.formats.convert import toml_to_yaml
+
+    target = config.with_suffix(".yaml")
+    target.write_text(toml_to_yaml(config.read_text(), config.name).text)
+    return target
+
+
+@pytest.mark.parametrize("fmt", ["toml", "yaml"])
+def test_planted_module_is_never_imported(tmp_path, fmt):
+    marker, config, env = _plant(tmp_path, fmt)
     probe = tmp_path / "probe"
     probe.mkdir()
     script = str(tmp_path / "train.py")
@@ -83,7 +97,9 @@ def test_planted_module_is_never_imported(tmp_path):
     assert not marker.exists()
     # the same classes with planted mistakes: found, read and judged, still never imported
     broken = tmp_path / "broken.toml"
-    broken.write_text(config.read_text().replace("hidden = 8", "hiden = 8").replace("x = 1", 'x = "one"'))
+    broken.write_text(config.with_suffix(".toml").read_text().replace("hidden = 8", "hiden = 8").replace("x = 1", 'x = "one"'))
+    if fmt == "yaml":
+        broken = _as_yaml(broken)
     done = subprocess.run([sys.executable, "-m", "trainer_lint", "check", "--cli-script", script, str(broken)], env=env, cwd=probe, capture_output=True, text=True)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "`Net` takes no argument `hiden`; did you mean `hidden`?" in done.stdout
@@ -94,8 +110,9 @@ def test_planted_module_is_never_imported(tmp_path):
     assert sorted(marker.read_text().split()) == ["base", "models", "planted"], "the planted modules should write their marker when really imported"
 
 
-def test_check_loads_no_torch_or_lightning(tmp_path):
-    marker, config, env = _plant(tmp_path)
+@pytest.mark.parametrize("fmt", ["toml", "yaml"])
+def test_check_loads_no_torch_or_lightning(tmp_path, fmt):
+    marker, config, env = _plant(tmp_path, fmt)
     script = textwrap.dedent(
         f"""
         import json, sys

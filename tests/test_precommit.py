@@ -34,6 +34,10 @@ GOOD = '[trainer]\naccelerator = "cpu"\nmax_epochs = 10\n'
 BAD = '[trainer]\nmax_epochs = "10"\nmax_epoch = 3\n'
 PYPROJECT = '[project]\nname = "demo"\nversion = "0"\n\n[tool.trainer-lint]\nexclude = ["legacy/"]\n'
 CARGO = '[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n'
+GOOD_YAML = "# a LightningCLI config\ntrainer:\n  accelerator: cpu\n  max_epochs: '10'\n"
+BAD_YAML = "trainer:\n  max_epoch: 3\n  precision: 16-mix\n"
+WORKFLOW = "name: CI\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{run: trainer-lint check}]\n"
+COMPOSE = "services:\n  trainer:\n    image: python:3.11\n"
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -66,6 +70,9 @@ def repos(tmp_path_factory):
     write(work / "pyproject.toml", PYPROJECT)
     write(work / "Cargo.toml", CARGO)
     write(work / "legacy" / "old.toml", BAD)  # excluded by [tool.trainer-lint]
+    write(work / "configs" / "good.yaml", GOOD_YAML)
+    write(work / ".github" / "workflows" / "ci.yml", WORKFLOW)  # YAML, not a trainer config
+    write(work / "docker-compose.yml", COMPOSE)  # mentions `trainer`, has no top-level trainer key
     write(work / ".pre-commit-config.yaml", hook_config(hook))
     git(work, "init", "-q")
     git(work, "add", "-A")
@@ -96,6 +103,7 @@ def test_hook_is_green_then_red(repos):
     assert "Installing environment" in out, "the package was installed from the hook repository"
 
     write(work / "configs" / "bad.toml", BAD)
+    write(work / "configs" / "bad.yml", BAD_YAML)
     git(work, "add", "-A")
     red = pre_commit_run(work, home)
     out = red.stdout + red.stderr
@@ -105,4 +113,7 @@ def test_hook_is_green_then_red(repos):
     assert "configs/bad.toml:3:1: TL103 error: unknown key `max_epoch`" in out, out
     assert "legacy/old.toml" not in out, "[tool.trainer-lint] exclude applies to the files pre-commit names"
     assert "pyproject.toml" not in out and "Cargo.toml" not in out, "non-trainer TOML never fails the hook"
-    assert "Found 2 errors in 2 files." in out, out  # good.toml and bad.toml were checked
+    assert "configs/bad.yml:2:3: TL103 error: unknown key `max_epoch`" in out, out
+    assert "configs/bad.yml:3:14: TL101 error:" in out, out
+    assert "ci.yml" not in out and "docker-compose.yml" not in out, "non-trainer YAML never fails the hook"
+    assert "Found 4 errors in 4 files." in out, out  # good/bad .toml and .yaml were checked

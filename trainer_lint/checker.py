@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from trainer_lint.diagnostic import Diagnostic, Severity
-from trainer_lint.document import DocumentError, read_document
+from trainer_lint.document import DocumentError
+from trainer_lint.formats import read as read_document
 from trainer_lint.engine import ALL, FileResult, Selection, document_error, lint_document
 from trainer_lint.files import PathProblem, discover
 from trainer_lint.options import DEFAULT, Options
@@ -33,12 +34,12 @@ class Report:
 
     @property
     def files_checked(self) -> int:
-        """Files that were trainer configs (or could not be read as TOML), not skipped ones."""
+        """Files that were trainer configs (or could not be read), not skipped ones."""
         return sum(1 for r in self.results if not r.skipped)
 
     @property
     def files_skipped(self) -> int:
-        """TOML files without a ``trainer`` table."""
+        """TOML and YAML files without a ``trainer`` table."""
         return sum(1 for r in self.results if r.skipped)
 
     def count(self, severity: Severity) -> int:
@@ -108,7 +109,7 @@ def check_paths(
     per_file: Callable[[str], Selection] | None = None,
     options: Options = DEFAULT,
 ) -> Report:
-    """Lint every TOML file under ``paths``; ``per_file(path)``, when given, picks each file's
+    """Lint every TOML and YAML file under ``paths``; ``per_file(path)``, when given, picks each file's
     selection (``per-file-ignores``) instead of ``selection``; ``options`` is the run's project
     knowledge (:mod:`trainer_lint.options`).
 

@@ -77,7 +77,7 @@ class _App:
 
 app: Any = _App(
     name="trainer-lint",
-    help="Lint PyTorch Lightning Trainer configs written in TOML, before anything runs.",
+    help="Lint PyTorch Lightning Trainer configs (TOML, or LightningCLI's YAML) before anything runs.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -254,26 +254,94 @@ def run(
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option(help="Write the schema here (default: schemas/trainer.schema.json and the packaged copy).")] = None,
-    check_only: Annotated[bool, typer.Option("--check", help="Exit 1 if the committed schema is stale; write nothing.")] = False,
+    output: Annotated[Optional[Path], typer.Option(help="Write the schema here ('-' for stdout; default: schemas/trainer.schema.json, its packaged copy and schemas/trainer.yaml.schema.json).")] = None,
+    check_only: Annotated[bool, typer.Option("--check", help="Exit 1 if a committed schema is stale; write nothing.")] = False,
+    for_format: Annotated[Optional[str], typer.Option("--for", help="toml (Taplo-based editors) or yaml (the YAML language server: null where the Trainer takes None); default: both.")] = None,
 ) -> None:
-    """Generate the JSON Schema of a config file from the model (for editors, via Taplo)."""
+    """Generate the JSON Schema of a config file from the model (for editors: Taplo for TOML, the YAML language server for YAML)."""
     from trainer_lint import schema as schema_module
 
-    text = schema_module.render()
+    if for_format not in (None, "toml", "yaml"):
+        _usage(f"--for must be toml or yaml, not {for_format!r}")
+    built = schema_module.build_schema()
+    text = schema_module.render(built) if for_format != "yaml" else None
+    yaml_text = schema_module.render(schema_module.for_yaml(built)) if for_format != "toml" else None
     root = Path.cwd()
     if check_only:
-        stale = schema_module.stale_paths(root, text)
+        stale = schema_module.stale_paths(root, text, yaml_text) if text is not None else schema_module.stale_paths(root, None, yaml_text, toml=False)
         for path in stale:
             typer.echo(f"trainer-lint: {path} is stale; run `trainer-lint schema` to regenerate it", err=True)
         raise typer.Exit(1 if stale else 0)
-    if output is not None and str(output) == "-":
-        sys.stdout.write(text)
+    if output is not None:
+        chosen = yaml_text if for_format == "yaml" else text
+        assert chosen is not None
+        if str(output) == "-":
+            sys.stdout.write(chosen)
+            return
+        writes = [([output], chosen)]
+    else:
+        writes = []
+        if text is not None:
+            writes.append(([root / schema_module.REPO_SCHEMA, schema_module.PACKAGED_SCHEMA], text))
+        if yaml_text is not None:
+            writes.append(([root / schema_module.REPO_YAML_SCHEMA], yaml_text))
+    for targets, content in writes:
+        schema_module.write(targets, content)
+        for path in targets:
+            typer.echo(f"wrote {path}", err=True)
+
+
+@app.command()
+def convert(
+    source: Annotated[str, typer.Argument(metavar="IN", help="The trainer config to convert: .yaml/.yml (to TOML) or .toml (to YAML).")],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="OUT", help="Write the result here (default: stdout). Its suffix must be the other format's.")] = None,
+    drop_default_nulls: Annotated[bool, typer.Option("--drop-default-nulls", help="YAML to TOML: leave out `key: null` where null is the default (as --print_config writes them) instead of refusing.")] = False,
+) -> None:
+    """Convert a trainer config between YAML (LightningCLI) and TOML, keeping comments.
+
+    Exit codes: 0 converted; 1 the file cannot be read or holds a value the other format cannot
+    say (such as a null other than check_val_every_n_epoch's); 2 usage or I/O error.
+    """
+    from trainer_lint import formats
+    from trainer_lint.checker import _reason
+    from trainer_lint.document import DocumentError, decode, read_bytes
+    from trainer_lint.formats.convert import ConvertError, convert as convert_text
+
+    source_format = formats.format_of(source)
+    target_format = "toml" if source_format == "yaml" else "yaml"
+    if output is not None and output != "-":
+        if formats.format_of(output) != target_format or (target_format == "toml" and not output.lower().endswith(".toml")):
+            _usage(f"{output}: converting {source_format.upper()} writes {target_format.upper()}; name the output *.{'toml' if target_format == 'toml' else 'yaml'}")
+        if os.path.exists(output) and os.path.samefile(output, source):
+            _usage(f"{output}: the output must not be the input")
+    try:
+        text = decode(read_bytes(source), source)
+    except DocumentError as error:
+        _echo_err(f"trainer-lint: {source}: {error.message}")
+        raise SystemExit(1)
+    except OSError as error:
+        _echo_err(f"trainer-lint: {source}: {_reason(error)}")
+        raise SystemExit(2)
+    try:
+        converted = convert_text(text, source_format, source, drop_default_nulls=drop_default_nulls)
+    except ConvertError as error:
+        where = f":{error.line}" if error.line else ""
+        _echo_err(f"trainer-lint: {source}{where}: {error.message}")
+        raise SystemExit(1)
+    except ImportError:
+        _echo_err(f"trainer-lint: {source}: converting YAML needs PyYAML, which is not installed: pip install 'trainer-lint[yaml]'")
+        raise SystemExit(2)
+    if output is None or output == "-":
+        sys.stdout.write(converted.text)
         return
-    targets = [output] if output is not None else [root / schema_module.REPO_SCHEMA, schema_module.PACKAGED_SCHEMA]
-    schema_module.write(targets, text)
-    for path in targets:
-        typer.echo(f"wrote {path}", err=True)
+    from trainer_lint.fileio import atomic_write_text
+
+    try:
+        atomic_write_text(output, converted.text)
+    except OSError as error:
+        _echo_err(f"trainer-lint: {output}: {_reason(error)}")
+        raise SystemExit(2)
+    _echo_err(f"wrote {output}")
 
 
 @app.command()

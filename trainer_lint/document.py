@@ -20,7 +20,9 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import tomli
 
@@ -185,6 +187,19 @@ class Document:
     _index: dict[KeyPath, list] | None = field(default=None, init=False, repr=False, compare=False)
     _line_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
+    format: ClassVar[str] = "toml"
+    """Which reader made this document (``"toml"``; :mod:`trainer_lint.formats` has the others)."""
+    findings: ClassVar[tuple[Any, ...]] = ()
+    """Diagnostics the reader found, already placed (YAML-only problems; none for TOML)."""
+    unresolved: ClassVar[frozenset[KeyPath]] = frozenset()
+    """Key paths whose value the file's reader cannot know (YAML interpolations; none for TOML)."""
+
+    def comments(self) -> Iterator[tuple[int, str]]:
+        """``(offset, text)`` of every comment in :attr:`text`."""
+        from trainer_lint.suppression import comments
+
+        return comments(self.text)
+
     @property
     def index_built(self) -> bool:
         """Whether the position index exists yet (it is built by the first :meth:`span_of`)."""
@@ -249,15 +264,25 @@ class Document:
 
     def _starts(self) -> list[int]:
         if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._line_starts = line_starts(self.text)
         return self._line_starts
 
     def _span(self, start: int, end: int) -> Span:
         """Convert string offsets ``[start, end)`` to a 1-based, character-column span."""
-        starts = self._starts()
-        line = bisect.bisect_right(starts, start)
-        end_line = bisect.bisect_right(starts, end)
-        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
+        return offsets_span(self._starts(), start, end)
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def offsets_span(starts: list[int], start: int, end: int) -> Span:
+    """String offsets ``[start, end)`` as a 1-based, character-column span (``starts``: see
+    :func:`line_starts`)."""
+    line = bisect.bisect_right(starts, start)
+    end_line = bisect.bisect_right(starts, end)
+    return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
 
 
 # ---------------------------------------------------------------------------- scanner

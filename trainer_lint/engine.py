@@ -1,9 +1,10 @@
 """Run the rule catalogue over parsed documents. No I/O: callers hand in text or a Document.
 
-:func:`lint_text` is the library's front door::
+:func:`lint_text` is the library's front door; the format follows from the path (``.yaml`` and
+``.yml`` are read as LightningCLI reads YAML, anything else as TOML)::
 
     from trainer_lint.engine import lint_text
-    result = lint_text(open("cfg.toml").read(), "cfg.toml")
+    result = lint_text(open("cfg.yaml").read(), "cfg.yaml")
     for diagnostic in result.diagnostics: ...
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Severity, Span
-from trainer_lint.document import Document, DocumentError, nesting_error, parse_document
+from trainer_lint.document import Document, DocumentError, nesting_error
 from trainer_lint.options import DEFAULT, Options
 from trainer_lint.rules import RULES, RULES_BY_CODE
 from trainer_lint.rules.base import Context, Rule
@@ -57,16 +58,22 @@ class FileResult:
 
 
 def lint_text(text: str, path: str = "<string>", selection: Selection = ALL, options: Options = DEFAULT) -> FileResult:
-    """Parse ``text`` and lint it. Syntax errors become a TL001 diagnostic, never an exception."""
+    """Parse ``text`` in the format ``path`` names (:mod:`trainer_lint.formats`) and lint it.
+    Syntax errors become a TL001 diagnostic, never an exception; so does a YAML trainer config
+    when PyYAML is not installed."""
+    from trainer_lint import formats
+
     try:
-        document = parse_document(text, path)
+        document = formats.parse(text, path)
     except DocumentError as error:
         return FileResult(path, document_error(error, path, selection))
+    except formats.FormatUnavailable as error:
+        return FileResult(path, document_error(DocumentError("TL001", str(error), None, path), path, selection))
     return lint_document(document, selection, options)
 
 
 def document_error(error: DocumentError, path: str, selection: Selection = ALL) -> list[Diagnostic]:
-    """The diagnostic for a file that cannot be read as TOML text."""
+    """The diagnostic for a file that cannot be read as TOML or YAML text."""
     if not selection.enabled(error.code):
         return []
     span = error.span or Span(1, 1, 1, 1)
@@ -90,11 +97,22 @@ def lint_document(document: Document, selection: Selection = ALL, options: Optio
     if "trainer-lint" in document.text.lower():  # `# trainer-lint: ...` comments
         from trainer_lint import suppression
 
-        comments = suppression.parse(document.text, document.path)
+        comments = suppression.parse(document.text, document.path, document.comments())
         if comments.settings:
             options, from_comments = comment_options(comments.settings, options, document.path, selection)
-    found = lint_data(document.data, selection, options=options, path=document.path)
-    placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found] + from_comments
+    found = lint_data(document.data, selection, options=options, path=document.path, reader=document.format)
+    if document.unresolved:  # values a YAML interpolation fills in: unknown, not wrong
+        found = [d for d in found if not _within(d.key, document.unresolved)]
+    placed = [d.at(document.path, document.span_of(d.key, part=d.anchor)) for d in found]
+    if document.format == "yaml" and placed:  # rules speak TOML (`key = value`): say it in YAML
+        from dataclasses import replace
+
+        from trainer_lint.formats.yaml_writer import words
+
+        placed = [replace(d, message=words(d.message)) for d in placed]
+    placed += from_comments
+    if document.findings:  # what the reader found (YAML-only problems), already placed
+        placed.extend(d for d in document.findings if selection.enabled(d.code))
     if comments is not None:
         placed = suppression.apply(placed, document, selection, comments)
     placed.sort(key=_order)
@@ -141,17 +159,19 @@ def lint_data(
     gated: bool = True,
     options: Options = DEFAULT,
     path: str | None = None,
+    reader: str = "toml",
 ) -> list[Diagnostic]:
     """Run every selected rule over parsed TOML data. Diagnostics carry key paths, no positions.
 
     ``options`` is what the run knows beyond the file (see :mod:`trainer_lint.options`); ``path``
     is the file the data came from, when there is one (knowledge such as the nearest project file
-    is looked up from it).
+    is looked up from it); ``reader`` is who reads the config (``"yaml"``: LightningCLI, see
+    :attr:`Context.reader <trainer_lint.rules.base.Context.reader>`).
 
     A rule whose :attr:`~trainer_lint.rules.base.Rule.triggers` are all absent from the file is
     skipped (it could not report); ``gated=False`` runs it anyway (the gating test compares both).
     """
-    ctx = Context(data, load_packaged(), options=options, path=path)
+    ctx = Context(data, load_packaged(), options=options, path=path, reader=reader)
     rules = _with_knowledge(_enabled_rules(selection), options)
     if gated:
         always, by_key = _gates(rules)
@@ -228,6 +248,11 @@ def _gates(rules: tuple[Rule, ...]) -> tuple[tuple[int, ...], dict[str, tuple[in
             _GATES.clear()
         hit = _GATES[id(rules)] = (rules, always, {k: tuple(v) for k, v in by_key.items()})
     return hit[1], hit[2]
+
+
+def _within(key: Any, paths: frozenset[Any]) -> bool:
+    key = tuple(key)
+    return any(key[: len(p)] == p for p in paths)
 
 
 def _order(d: Diagnostic) -> tuple[int, int, str]:

@@ -1,4 +1,4 @@
-"""Find the TOML files to lint under the paths a user names."""
+"""Find the TOML and YAML files to lint under the paths a user names."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import fnmatch
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from trainer_lint.formats import SUFFIXES
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
@@ -33,8 +35,9 @@ def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
 def discover(paths: Iterable[str], exclude: tuple[str, ...] = ()) -> Iterator[str | PathProblem]:
     """Yield the files to lint, in a stable order, and a :class:`PathProblem` for each bad path.
 
-    A file named directly is linted whatever its suffix; a directory is walked for regular
-    ``*.toml`` files (a folder named ``x.toml`` is walked too), skipping :data:`SKIP_DIRS`, hidden folders, ``exclude`` globs and symlink loops.
+    A file named directly is linted whatever its suffix (``.yaml``/``.yml`` as YAML, anything else
+    as TOML); a directory is walked for regular ``*.toml``, ``*.yaml`` and ``*.yml`` files (a folder
+    named ``x.toml`` is walked too), skipping :data:`SKIP_DIRS`, hidden folders, ``exclude`` globs and symlink loops.
     """
     seen: set[str] = set()
     for path in paths:
@@ -82,7 +85,7 @@ def _walk(root: str, exclude: tuple[str, ...], seen: set[str]) -> Iterator[str |
             if is_dir:
                 if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     subdirs.append(full)
-            elif entry.name.endswith(".toml") and full not in seen and _regular(entry):
+            elif entry.name.lower().endswith(SUFFIXES) and full not in seen and _regular(entry):
                 seen.add(full)
                 yield full
         stack.extend(reversed(subdirs))
@@ -90,7 +93,7 @@ def _walk(root: str, exclude: tuple[str, ...], seen: set[str]) -> Iterator[str |
 
 def _regular(entry: os.DirEntry[str]) -> bool:
     """Walks find regular files only (through symlinks): a FIFO, socket or device named
-    ``*.toml`` could block or never end, and a dangling symlink is nothing to lint. Named
+    ``*.toml`` or ``*.yaml`` could block or never end, and a dangling symlink is nothing to lint. Named
     directly, such paths are reported instead (exit 2)."""
     try:
         return entry.is_file()

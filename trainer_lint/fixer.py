@@ -3,12 +3,13 @@
 Rules describe edits as key paths (:class:`~trainer_lint.diagnostic.Edit`); this module turns
 them into string offsets with :meth:`Document.offsets_of <trainer_lint.document.Document.offsets_of>`
 and splices the new TOML text in, keeping every other character: comments, key order, blank
-lines, quoting style, line endings (CRLF stays CRLF) and a UTF-8 BOM.
+lines, quoting style, line endings (CRLF stays CRLF) and a UTF-8 BOM. YAML files go through
+their own editor (:mod:`trainer_lint.formats.yaml_editor`), under the same contract.
 
 The contract, tested in ``tests/test_fix.py`` and ``tests/test_fuzz.py``:
 
 * only safe fixes unless ``unsafe=True`` (``--unsafe-fixes``);
-* edits that overlap, or that would leave a file TOML cannot parse, are not applied;
+* edits that overlap, or that would leave a file that no longer parses, are not applied;
 * the text is linted again after each pass, until nothing is left to fix (at most
   :data:`MAX_PASSES` passes), so a second ``--fix`` changes nothing;
 * files are written atomically (:func:`trainer_lint.fileio.atomic_write_bytes`), and not at
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath
-from trainer_lint.document import Document, DocumentError, decode, parse_document, read_bytes
+from trainer_lint import formats
+from trainer_lint.document import Document, DocumentError, decode, read_bytes
 from trainer_lint.engine import ALL, FileResult, Selection, document_error, lint_document
 from trainer_lint.options import DEFAULT, Options
 from trainer_lint.files import PathProblem
@@ -78,6 +80,11 @@ def _newline(text: str, at: int) -> str:
 
 def _locate(document: Document, edit: Edit) -> _Splice | None:
     """Where ``edit`` goes in ``document.text``, or ``None`` when it cannot be applied safely."""
+    if document.format == "yaml":
+        from trainer_lint.formats import yaml_editor
+
+        found = yaml_editor.locate(document, edit)
+        return _Splice(*found) if found is not None else None
     text, key = document.text, tuple(edit.key)
     try:
         value = _value_at(document.data, key)
@@ -155,14 +162,6 @@ def _splice(text: str, splices: Iterable[_Splice]) -> str:
     return text
 
 
-def _parses(text: str) -> bool:
-    try:
-        parse_document(text)
-    except DocumentError:
-        return False
-    return True
-
-
 def _apply(document: Document, fixes: list[Fix]) -> tuple[str, int]:
     """Apply what can be applied of ``fixes``; return the new text and how many were applied.
 
@@ -171,14 +170,18 @@ def _apply(document: Document, fixes: list[Fix]) -> tuple[str, int]:
     plans = _plan(document, fixes)
     if not plans:
         return document.text, 0
+
+    def parses(text: str) -> bool:
+        return formats.parses(text, document.path)
+
     text = _splice(document.text, [s for plan in plans for s in plan])
-    if _parses(text):
+    if parses(text):
         return text, len(plans)
-    good = [plan for plan in plans if _parses(_splice(document.text, plan))]
+    good = [plan for plan in plans if parses(_splice(document.text, plan))]
     if not good:
         return document.text, 0
     text = _splice(document.text, [s for plan in good for s in plan])
-    if _parses(text):
+    if parses(text):
         return text, len(good)
     return _splice(document.text, good[0]), 1
 
@@ -191,9 +194,11 @@ def fix_text(
     fixed = 0
     for _ in range(MAX_PASSES + 1):
         try:
-            document = parse_document(text, path)
+            document = formats.parse(text, path)
         except DocumentError as error:
             return text, fixed, FileResult(path, document_error(error, path, selection))
+        except formats.FormatUnavailable as error:
+            return text, fixed, FileResult(path, document_error(DocumentError("TL001", str(error), None, path), path, selection))
         result = lint_document(document, selection, options)
         fixes = [d.fix for d in result.diagnostics if d.fix is not None and _applies(d, unsafe)]
         if not fixes or _ == MAX_PASSES:

@@ -18,20 +18,17 @@ line naming the table and its line) or an exception in the user's own code (with
 from __future__ import annotations
 
 import importlib
-import json
-import math
 import os
-import re
 import subprocess
 import sys
 import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime
 from typing import Any, TextIO
 
 from trainer_lint.diagnostic import KeyPath, format_key
+from trainer_lint.formats.toml_writer import key as _key, value as _value
 from trainer_lint.engine import ALL, Selection
 from trainer_lint.options import DEFAULT, Options
 
@@ -143,7 +140,10 @@ def prepare(
     """
     from trainer_lint import formatters
     from trainer_lint.checker import Report
-    from trainer_lint.document import Document, DocumentError, read_document
+    from dataclasses import replace
+
+    from trainer_lint.document import DocumentError
+    from trainer_lint.formats import read as read_document
     from trainer_lint.engine import FileResult, document_error, is_trainer_config, lint_document
     from trainer_lint.overrides import Override, OverrideError, apply, attribute, parse_overrides
 
@@ -180,7 +180,7 @@ def prepare(
     if not is_trainer_config(merged):
         _say(f"{path}: no [trainer] table, so this is not a trainer config (add `[trainer]` to run it)")
         return EXIT_USAGE
-    result = lint_document(Document(path=document.path, text=document.text, data=merged), selection, options)
+    result = lint_document(replace(document, data=merged), selection, options)
     result.diagnostics = sorted(attribute(result.diagnostics, overrides), key=_order)
     code = report(result)
     if code:
@@ -248,7 +248,8 @@ def launch(prepared: Prepared, stage: str = "fit") -> int:
     except _UserCodeError as error:
         return builder.fail_with_traceback(error.original)
     try:
-        result = getattr(trainer, stage)(model, datamodule=datamodule, ckpt_path=ckpt_path)
+        extra = {"weights_only": prepared.data["weights_only"]} if prepared.data.get("weights_only") is not None else {}
+        result = getattr(trainer, stage)(model, datamodule=datamodule, ckpt_path=ckpt_path, **extra)
     except SystemExit as exit_:
         if isinstance(exit_.__context__, KeyboardInterrupt) or trainer.interrupted and exit_.code == 1:
             _say("interrupted")
@@ -586,7 +587,6 @@ def _subprocess(command: list[str], stdout: TextIO | None) -> int:
 
 # ----------------------------------------------------------------------------- print-config
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def to_toml(data: dict[str, Any]) -> str:
@@ -614,35 +614,3 @@ def to_toml(data: dict[str, Any]) -> str:
 
 def _is_table_array(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-
-def _key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _string(key)
-
-
-def _string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, (datetime, date, dtime)):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")

@@ -117,6 +117,11 @@ def _none_spelling(value: Any) -> Any:
     return None if value == NONE_SPELLING else value
 
 
+NoneSpelling = Annotated[Literal["none"], Field(json_schema_extra={"x-none-spelling": True})]
+"""The string :data:`NONE_SPELLING`, marked in the schema so that YAML readers know it stands for
+None (YAML writes ``null`` instead, and rejects ``none``)."""
+
+
 class TimeDict(TypedDict, total=False):
     """A duration as ``datetime.timedelta`` keyword arguments, e.g. ``{ hours = 12 }``."""
 
@@ -442,7 +447,7 @@ class BaseTrainerConfig:
         ),
     )
     check_val_every_n_epoch: Annotated[
-        Optional[Union[int, Literal["none"]]], AfterValidator(_none_spelling)
+        Optional[Union[int, NoneSpelling]], AfterValidator(_none_spelling)
     ] = (
         Field(
             default=1,
@@ -586,14 +591,22 @@ class TrainerLintConfig:
         default=None,
         description="A learning-rate scheduler class for LightningCLI-style configs.",
     )
-    seed_everything: Union[Annotated[bool, Strict()], Annotated[int, Strict(), Field(ge=0, le=SEED_MAX)]] = Field(
+    seed_everything: Optional[Union[Annotated[bool, Strict()], Annotated[int, Strict(), Field(ge=0, le=SEED_MAX)]]] = Field(
         default=True,
         description=(
-            "Seed for `lightning.seed_everything` before building anything: an int, `true` for a "
+            "Seed for `lightning.seed_everything` before building anything: an int, `true` (or, in "
+            "YAML, `null`: LightningCLI passes None to `seed_everything`, which picks one) for a "
             "random seed that is logged, or `false` to skip seeding."
         ),
     )
     ckpt_path: Optional[Annotated[str, Strict()]] = Field(
         default=None,
         description='Checkpoint to resume from or evaluate: a path, or `"last"`, `"best"`, `"hpc"`, `"registry"`.',
+    )
+    weights_only: Optional[Annotated[bool, Strict()]] = Field(
+        default=None,
+        description=(
+            "Passed with `ckpt_path` to the stage (`Trainer.fit(..., weights_only=...)`): load the checkpoint "
+            "with `torch.load(weights_only=...)`. LightningCLI's `--print_config` writes it."
+        ),
     )

@@ -1,6 +1,6 @@
 """Inline suppression comments: ``# trainer-lint: ignore[...]`` and ``# trainer-lint: file-ignore[...]``.
 
-Two forms, written as TOML comments::
+Two forms, written as comments (TOML or YAML)::
 
     max_epochs = "10"   # trainer-lint: ignore[TL100]
     devices = 0         # trainer-lint: ignore[TL100, TL3]   codes or prefixes, comma-separated
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -110,8 +110,9 @@ def comments(text: str) -> Iterator[tuple[int, str]]:
             yield match.start(), token.rstrip("\r")
 
 
-def parse(text: str, path: str = "") -> Parsed:
-    """Find and parse every ``# trainer-lint:`` comment of ``text``."""
+def parse(text: str, path: str = "", found: Iterable[tuple[int, str]] | None = None) -> Parsed:
+    """Find and parse every ``# trainer-lint:`` comment of ``text`` (TOML, unless ``found`` gives
+    the comments: ``(offset, text)``, as :meth:`Document.comments` does for every format)."""
     from trainer_lint.rules import RULES_BY_CODE
 
     out = Parsed()
@@ -125,7 +126,7 @@ def parse(text: str, path: str = "") -> Parsed:
     def invalid(start: int, end: int, message: str) -> None:
         out.invalid.append(Diagnostic(INVALID_SUPPRESSION, Severity.ERROR, (), message, path=path, span=span(start, end)))
 
-    for offset, comment in comments(text):
+    for offset, comment in comments(text) if found is None else found:
         if MARKER not in comment.lower():
             continue
         head = _HEAD.match(comment)
@@ -196,7 +197,7 @@ def apply(diagnostics: list[Diagnostic], document: "Document", selection: "Selec
     if MARKER not in document.text.lower():
         return diagnostics
     if parsed is None:
-        parsed = parse(document.text, document.path)
+        parsed = parse(document.text, document.path, document.comments())
     kept = [d for d in diagnostics if not _suppress(d, parsed.directives)]
 
     from trainer_lint.rules import RULES_BY_CODE

@@ -379,6 +379,11 @@ def toml_type(annotation: Any) -> dict[str, Any] | None:
     return None
 
 
+def _optional(annotation: Any) -> bool:
+    """Whether ``annotation`` takes None (``Optional[X]``, ``X | None``)."""
+    return type(None) in typing.get_args(annotation)
+
+
 def _merge_strings(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A plain string arm absorbs string enums and patterns (``Union[str, Literal["a"]]`` is any
     string); string enums merge into one (``Union[ShardingStrategy, Literal[...]]``)."""
@@ -543,6 +548,8 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
         else:
             ok, value = _default(p.default)
             entry["default" if ok else "default_repr"] = value
+        if _optional(p.annotation) and p.default is not None:
+            entry["nullable"] = True  # None is accepted, though it is not the default (YAML's null)
         if p.name in docs:
             entry["doc"] = docs[p.name]
         choices = _choices(cls, p.name)

@@ -23,7 +23,7 @@ from typing import Any
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
 from trainer_lint.resolver.classes import LightningClass, PyClass, Signature, Unresolved, subclass_of
 from trainer_lint.resolver.project import Project, Resolution
-from trainer_lint.resolver.values import PATHLIKE, Nested, all_defaults, check
+from trainer_lint.resolver.values import PATHLIKE, TYPED_NOTE, Nested, all_defaults, check, lightningcli_reading
 
 from trainer_lint.resolver import (  # noqa: E402 - the codes live in the light package module
     AMBIGUOUS,
@@ -96,15 +96,18 @@ class Obj:
         return (*self.key, "init_args", name)
 
 
-def findings(data: dict[str, Any], project: Callable[[], Project], has_script: bool) -> list[Diagnostic]:
+def findings(data: dict[str, Any], project: Callable[[], Project], has_script: bool, *, reread: bool = False) -> list[Diagnostic]:
     """Every finding of the project-aware checks for one parsed config. ``project`` is called only
     when a class outside Lightning's snapshot (or the CLI script, ``has_script``) needs it: a config
-    that names only Lightning's classes reads no file and builds no project."""
-    return list(_Walk(data, project, has_script).run())
+    that names only Lightning's classes reads no file and builds no project. ``reread``: the
+    config is YAML, which LightningCLI reads (strings are read again for typed parameters, see
+    :func:`~trainer_lint.resolver.values.lightningcli_reading`)."""
+    return list(_Walk(data, project, has_script, reread).run())
 
 
 class _Walk:
-    def __init__(self, data: dict[str, Any], project: Callable[[], Project], has_script: bool) -> None:
+    def __init__(self, data: dict[str, Any], project: Callable[[], Project], has_script: bool, reread: bool = False) -> None:
+        self.reread = reread
         self.data = data
         self._project_fn = project
         self._project: Project | None = None
@@ -314,11 +317,16 @@ class _Walk:
                 elif not signature.open:
                     yield _unknown(obj.arg_key(name), cls.name, name, list(params))
                 continue
+            if value is None and param.none_default:
+                continue  # YAML's null where the default is None: the default
+            if self.reread:
+                value = lightningcli_reading(value, param.type)
             problems, nested = check(value, param.type, name, cls.name)
             for problem in problems:
                 code = {"type": ARG_TYPE, "unknown": UNKNOWN_ARG, "missing": MISSING_ARG}[problem.kind]
                 where = (*obj.arg_key(name), *problem.key)
-                yield Diagnostic(code, Severity.ERROR, where, problem.message, anchor="key" if problem.kind == "unknown" else "value")
+                message = TYPED_NOTE.sub("", problem.message) if self.reread else problem.message
+                yield Diagnostic(code, Severity.ERROR, where, message, anchor="key" if problem.kind == "unknown" else "value")
             for inner in nested:
                 yield from self.nested(obj, name, inner)
         for name, value in (obj.dict_kwargs or {}).items():

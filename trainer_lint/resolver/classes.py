@@ -109,15 +109,18 @@ class Param:
     """One parameter a class takes from a config. Its :attr:`type` is read on first use (an
     annotation may name a class in a large module that a config never needs)."""
 
-    __slots__ = ("name", "required", "owner", "_type", "_read")
+    __slots__ = ("name", "required", "owner", "_type", "_read", "none_default")
 
-    def __init__(self, name: str, type: Type | None, required: bool, owner: str, read: Any = None) -> None:
+    def __init__(self, name: str, type: Type | None, required: bool, owner: str, read: Any = None, none_default: bool = False) -> None:
         self.name = name
         self.required = required
         self.owner = owner
         """The class (or function) whose signature declares it, for messages."""
         self._type = type
         self._read = read
+        self.none_default = none_default
+        """Whether the default is ``None``: then None is right whatever the annotation says (YAML's
+        null is passed as it is, and is the default)."""
 
     @property
     def type(self) -> Type:
@@ -127,7 +130,7 @@ class Param:
         return self._type
 
     def with_required(self, required: bool) -> Param:
-        return Param(self.name, self._type, required, self.owner, self._read)
+        return Param(self.name, self._type, required, self.owner, self._read, self.none_default)
 
     def __repr__(self) -> str:
         return f"Param({self.name}, required={self.required})"
@@ -620,9 +623,9 @@ def function_signature(
     # an untyped parameter without a default is not required: LightningCLI adds class arguments
     # with `fail_untyped=False`, which gives it the default None
     for arg, default in zip(positional, defaults):
-        params[arg.arg] = Param(arg.arg, None, default is None and arg.annotation is not None, label, resolver.lazy_annotation(module, arg.annotation))
+        params[arg.arg] = Param(arg.arg, None, default is None and arg.annotation is not None, label, resolver.lazy_annotation(module, arg.annotation), _is_none(default))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-        params[arg.arg] = Param(arg.arg, None, default is None and arg.annotation is not None, label, resolver.lazy_annotation(module, arg.annotation))
+        params[arg.arg] = Param(arg.arg, None, default is None and arg.annotation is not None, label, resolver.lazy_annotation(module, arg.annotation), _is_none(default))
     signature = Signature(params)
     if args.kwarg is not None:
         _follow_kwargs(resolver, module, func, owner, label, signature, depth)
@@ -1033,3 +1036,8 @@ _BUILTIN_NAMES = frozenset(
     {"object", "int", "float", "bool", "str", "bytes", "list", "dict", "set", "frozenset", "tuple", "type",
      "Exception", "BaseException", "ValueError", "TypeError", "RuntimeError", "complex", "range", "property"}
 )
+
+
+def _is_none(default: Any) -> bool:
+    """Whether an AST default is the literal ``None``."""
+    return isinstance(default, ast.Constant) and default.value is None

@@ -146,6 +146,40 @@ def _check(value: Any, kind: Type, label: str, key: tuple[Any, ...], problems: l
             problems.append(_wrong(value, kind, label, key))
 
 
+STRING_KINDS = frozenset({"str", "path", "enum", "class", "callable", "classtype", "dataclass"})
+"""Kinds that take a string as it is (jsonargparse does not read it again)."""
+
+
+def lightningcli_reading(value: Any, kind: Type, depth: int = 0) -> Any:
+    """``value`` as LightningCLI hands it on for a parameter of ``kind`` when it comes from a YAML
+    config: a string where the type takes no string is read again as YAML (``"0.1"`` -> ``0.1``,
+    ``"null"`` -> None), trying the members of a union in order, None last, as jsonargparse does
+    (``trainer_lint.formats.yaml_values`` does the same for Lightning's own classes). TOML configs
+    are run by ``trainer-lint run``, which reads nothing again; they are checked as written."""
+    k = kind.kind
+    if depth > 50 or k in ("any", "unknown"):
+        return value
+    if k == "union":
+        for arm in sorted(kind.args, key=lambda a: a.kind == "none"):
+            read = lightningcli_reading(value, arm, depth + 1)
+            if accepts(read, arm):
+                return read
+        return value
+    if isinstance(value, str):
+        if k in STRING_KINDS or k == "literal" and value in kind.values:
+            return value
+        from trainer_lint.formats.yaml_loader import basic_load
+
+        loaded = basic_load(value)
+        return value if isinstance(loaded, str) else lightningcli_reading(loaded, kind, depth + 1)
+    if isinstance(value, list) and k in ("list", "tuple") and kind.args:
+        arms = kind.args if k == "tuple" and not kind.variadic else [kind.args[0]] * len(value)
+        return [lightningcli_reading(v, a, depth + 1) for v, a in zip(value, arms)] + value[len(arms):]
+    if isinstance(value, dict) and k == "dict" and len(kind.args) == 2:
+        return {n: lightningcli_reading(v, kind.args[1], depth + 1) for n, v in value.items()}
+    return value
+
+
 def _fits_scalar(value: Any, kind: Type) -> bool | None:
     """True/False for scalar types, None for containers and classes (checked by the caller)."""
     k = kind.kind
@@ -158,7 +192,7 @@ def _fits_scalar(value: Any, kind: Type) -> bool | None:
     if k in ("str", "path"):
         return isinstance(value, str)
     if k == "none":
-        return isinstance(value, str) and value in NULL_SPELLINGS
+        return value is None or isinstance(value, str) and value in NULL_SPELLINGS
     if k == "literal":
         return any(value == v and (isinstance(value, bool) == isinstance(v, bool)) for v in kind.values)
     if k == "enum":
@@ -297,18 +331,20 @@ def _show(value: Any) -> str:
 
 
 def _wrong(value: Any, kind: Type, label: str, key: tuple[Any, ...], typed: bool = False) -> Problem:
-    from trainer_lint.rules.base import toml_type
+    from trainer_lint.rules.base import found_text
 
-    word = toml_type(value)
-    article = "an" if word[0] in "aeiou" else "a"
-    message = f"{_subject(label, key)} expects {expected(kind)}, found {article} {word} {_show(value)}"
-    if typed and isinstance(value, str):
+    message = f"{_subject(label, key)} expects {expected(kind)}, found {found_text(value)}"
+    if typed and isinstance(value, str):  # (a YAML config's caller drops this TOML note: TYPED_NOTE)
         converted = _converted(value)
         if converted is not None:
             message += f"; LightningCLI would convert the string, but TOML values are typed: write `{converted}`"
         else:
             message += " (TOML values are typed: a string is not converted)"
     return Problem("type", key, message, typed_string=typed and isinstance(value, str))
+
+
+TYPED_NOTE = re.compile(r"(; LightningCLI would convert the string, but TOML values are typed: write `[^`]*`| \(TOML values are typed: a string is not converted\))$")
+"""The note a typed-string problem ends with, which says nothing true of a YAML config."""
 
 
 def _converted(text: str) -> str | None:

@@ -50,6 +50,7 @@ class Context:
         *,
         options: Options = DEFAULT,
         path: str | None = None,
+        reader: str = "toml",
     ) -> None:
         self.data = data
         self.schema = schema
@@ -57,6 +58,10 @@ class Context:
         """The run's settings for the knowledge layer (:mod:`trainer_lint.options`)."""
         self.path = path
         """The file being linted, when there is one (``None`` for data linted in memory)."""
+        self.reader = reader
+        """Who reads the config: ``"toml"`` (``trainer-lint run``: values as written) or ``"yaml"``
+        (LightningCLI, which reads strings again where a parameter is not ``str``; the YAML
+        reader has already applied that to Lightning's own arguments and classes)."""
         self._cache: dict[str, Any] = {}
         table = data.get("trainer")
         self.trainer: dict[str, Any] = table if isinstance(table, dict) else {}
@@ -204,7 +209,7 @@ class Context:
             return []  # only Lightning's classes: the snapshot rules judge them; nothing is read
         from trainer_lint.resolver.check import findings
 
-        return findings(self.data, lambda: self.project, has_script)
+        return findings(self.data, lambda: self.project, has_script, reread=self.reader == "yaml")
 
     @property
     def trainer_properties(self) -> dict[str, Any]:
@@ -300,7 +305,10 @@ def first(items: Iterable[T]) -> Iterator[T]:
 
 
 def toml_type(value: Any) -> str:
-    """The TOML word for a parsed value's type: string, integer, float, boolean, array, table, date-time."""
+    """The TOML word for a parsed value's type: string, integer, float, boolean, array, table, date-time
+    (and null, which only YAML writes)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -323,8 +331,19 @@ def toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
+def found_text(value: Any) -> str:
+    """What a message says it found: ``an integer 3``, ``a string "x"``, ``null``."""
+    if value is None:
+        return "null"
+    word = toml_type(value)
+    return ("an " if word[0] in "aeiou" else "a ") + f"{word} {show(value)}"
+
+
 def show(value: Any) -> str:
-    """Render a parsed value the way it would be written in TOML (short, for messages)."""
+    """Render a parsed value the way it would be written in TOML (short, for messages; None, which
+    only YAML can write, as ``null``)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

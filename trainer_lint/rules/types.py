@@ -7,7 +7,8 @@ per file (:func:`type_findings`); each rule below reports the findings of its ow
 The walker understands the subset of JSON Schema that :mod:`trainer_lint.schema` emits:
 ``type``, ``enum``, ``const``, ``minimum``, ``maximum``, ``pattern``, ``properties``,
 ``additionalProperties``, ``required``, ``items``, ``anyOf``, ``allOf``, ``$ref``, ``not`` and the
-extension ``x-choices`` (a case-insensitive closed set of strings).
+extensions ``x-choices`` (a case-insensitive closed set of strings) and ``x-nullable`` (None fits:
+the model says ``Optional``; only YAML can write it).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from itertools import islice
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
-from trainer_lint.rules.base import Context, Rule, closest, show, toml_type
+from trainer_lint.rules.base import Context, Rule, closest, found_text, show
 
 WRONG_TYPE = "TL100"
 INVALID_CHOICE = "TL101"
@@ -148,6 +149,9 @@ class _Walker:
 
     def _compile(self, raw: dict[str, Any]) -> Callable[[Any], bool]:
         node = self.resolve(raw)
+        if node.get("x-nullable"):  # Optional in the model: None (YAML's null) fits
+            inner = self._compile({k: v for k, v in node.items() if k != "x-nullable"})
+            return lambda value: value is None or inner(value)
         subs = tuple(self.clean(sub) for sub in _walked(node["allOf"])) if "allOf" in node else ()
         if "anyOf" in node:
             branches = tuple(self.clean(b) for b in node["anyOf"])
@@ -234,6 +238,8 @@ class _Walker:
 
     def walk(self, value: Any, node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
         node = self.resolve(node)
+        if value is None and node.get("x-nullable"):
+            return
         if "allOf" in node:
             for sub in _walked(node["allOf"]):
                 yield from self.walk(value, sub, key)
@@ -241,7 +247,7 @@ class _Walker:
             yield from self.any_of(value, node, key)
             return
         if "type" in node and not accepts(node["type"], value):
-            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {_TYPE_WORDS[node['type']]}, found {_article(value)} {show(value)}")
+            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {_TYPE_WORDS[node['type']]}, found {found_text(value)}")
             return
         if "not" in node and self.clean(node["not"])(value):
             yield _diag(UNKNOWN_KEY, key, f"{_name(key)}: {node.get('x-not-words', 'this value is not allowed here')}")
@@ -306,7 +312,7 @@ class _Walker:
         typed = [r for b, r in zip(branches, results) if "type" not in b or accepts(b["type"], value)]
         if not typed:
             expected = _join_or(sorted({_TYPE_WORDS[b["type"]] for b in branches if "type" in b}))
-            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {expected}, found {_article(value)} {show(value)}")
+            yield _diag(WRONG_TYPE, key, f"{_name(key)} expects {expected}, found {found_text(value)}")
             return
         if all(len(r) == 1 and r[0].code == INVALID_CHOICE for r in typed):
             allowed: list[Any] = []
@@ -355,11 +361,6 @@ def _name(key: KeyPath) -> str:
 
 def _table(key: KeyPath) -> str:
     return f"`{format_key(key)}`" if key else "at the top level"
-
-
-def _article(value: Any) -> str:
-    word = toml_type(value)
-    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 def _join_or(words: list[str]) -> str:

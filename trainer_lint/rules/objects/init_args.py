@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath
-from trainer_lint.rules.base import Context, Rule, closest, show, toml_type
+from trainer_lint.rules.base import Context, Rule, closest, found_text, show
 from trainer_lint.rules.objects.collect import OBJECT_KEYS, Obj, lightning_objects, project_findings
 from trainer_lint.rules.types import accepts, compiled_pattern
 
@@ -70,6 +70,14 @@ class UnknownInitArg(Rule):
 
 
 _WORDS = {"integer": "an integer", "number": "a number", "string": "a string", "boolean": "a boolean", "array": "an array", "object": "a table"}
+
+
+def param_problem(value: Any, param: dict[str, Any]) -> str | None:
+    """:func:`type_problem` for a snapshot parameter: None is right where the annotation is
+    ``Optional`` (``nullable``; YAML's ``null``, which TOML cannot write)."""
+    if value is None and (param.get("nullable") or "default" in param and param["default"] is None):
+        return None
+    return type_problem(value, param["type"]) if "type" in param else None
 
 
 def type_problem(value: Any, node: dict[str, Any]) -> str | None:
@@ -149,12 +157,11 @@ class InitArgType(Rule):
                 param = obj.info.params.get(name)
                 if param is None or "type" not in param:
                     continue
-                problem = type_problem(value, param["type"])
+                problem = param_problem(value, param)
                 if problem is not None:
-                    article = "an" if toml_type(value)[0] in "aeiou" else "a"
                     yield self.report(
                         obj.arg_key(name),
-                        f"`{name}` of `{obj.info.name}` {problem}, found {article} {toml_type(value)} {show(value)}",
+                        f"`{name}` of `{obj.info.name}` {problem}, found {found_text(value)}",
                     )
         yield from project_findings(ctx, self.code)
 
@@ -169,7 +176,7 @@ def _ok_type(obj: Obj, name: str) -> bool:
     if name not in obj.args():
         return False
     param = obj.info.params.get(name, {})
-    return "type" not in param or type_problem(obj.args()[name], param["type"]) is None
+    return param_problem(obj.args()[name], param) is None
 
 
 _TIMER = re.compile(r"(\d+):(\d\d):(\d\d):(\d\d)")
@@ -396,7 +403,7 @@ def arg_problems_for(ctx: Context, obj: Obj) -> bool:
         return True
     if any(p.get("required") and n not in a for n, p in obj.info.params.items()):
         return True
-    return any("type" in obj.info.params.get(n, {}) and type_problem(v, obj.info.params[n]["type"]) for n, v in a.items())
+    return any(param_problem(v, obj.info.params.get(n, {})) for n, v in a.items())
 
 
 RULES: tuple[type[Rule], ...] = (
