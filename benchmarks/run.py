@@ -491,22 +491,22 @@ def write_doc(results: list[Result], tools: dict[str, Tool], command: str, start
     if notes:
         out += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     text = "\n".join(out) + "\n"
-    kept = _resolver_section(path)
-    if kept:
-        text += "\n" + kept + "\n"
+    text += _kept_sections(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return text
 
 
-def _resolver_section(path: Path) -> str:
-    """The section ``benchmarks/resolver.py`` writes into the same page, kept across rewrites."""
+def _kept_sections(path: Path) -> str:
+    """Sections other benchmarks write into the same page, carried over unchanged: each between
+    ``<!-- NAME: begin -->`` and ``<!-- NAME: end -->`` (``benchmarks/resolver.py``'s,
+    ``benchmarks/server.py``'s)."""
     try:
-        current = path.read_text(encoding="utf-8")
+        old = path.read_text(encoding="utf-8")
     except OSError:
         return ""
-    match = re.search(r"<!-- resolver: begin -->.*?<!-- resolver: end -->", current, re.S)
-    return match.group(0) if match else ""
+    blocks = [m.group(0) for m in re.finditer(r"<!-- (\w+): ?begin -->.*?<!-- \1: ?end -->", old, re.S)]
+    return "".join(f"\n{block}\n" for block in blocks)
 
 
 # ----------------------------------------------------------------------------- main

@@ -168,7 +168,7 @@ def test_schema_check_exit_codes(tree):
     (tree / schema_module.REPO_SCHEMA).write_text(schema_module.render(), encoding="utf-8")
     assert invoke("schema", "--check").exit_code == 1, "the YAML variant is missing"
     (tree / schema_module.REPO_YAML_SCHEMA).write_text(schema_module.render(schema_module.for_yaml()), encoding="utf-8")
-    packaged_fresh = schema_module.PACKAGED_SCHEMA.read_text(encoding="utf-8") == schema_module.render()
+    packaged_fresh = schema_module.PACKAGED_SCHEMA.read_text(encoding="utf-8") == schema_module.render_lint()
     assert invoke("schema", "--check").exit_code == (0 if packaged_fresh else 1)
     assert not invoke("schema", "--check").stdout
 
@@ -188,3 +188,32 @@ def test_python_m_entry_point_exit_codes(tree):
     assert run("rule", "TL999").returncode == 2
     assert run("rules").stdout == docs.table()
     assert Path(tree, "bad.toml").read_text(encoding="utf-8") == BAD, "check never writes"
+
+
+# -- which files are trainer configs ----------------------------------------------------------
+
+MODEL_ONLY_TOML = '[model]\nclass_path = "lightning.pytorch.callbacks.ModelCheckpoint"\n'
+"""A model table naming a Lightning callback: LightningCLI rejects it (TL501), with no trainer table."""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "checked"),
+    [
+        ("model.toml", MODEL_ONLY_TOML, True),
+        ("model.yaml", "model:\n  class_path: lightning.pytorch.callbacks.ModelCheckpoint\n", True),
+        ("data.yaml", "data:\n  class_path: lightning.pytorch.callbacks.EarlyStopping\n", True),
+        ("other.toml", '[model]\nname = "resnet"\n', False),  # a `model` table that is no class_path object
+        ("other.yaml", "model: resnet\nclass_path: x\n", False),
+        ("ci.yaml", "jobs:\n  test:\n    runs-on: ubuntu-latest\n", False),
+    ],
+)
+def test_a_model_or_data_config_without_trainer_table_is_checked(tmp_path, monkeypatch, name, text, checked):
+    """LightningCLI runs are often split over several --config files (trainer.yaml, model.yaml):
+    a file with a `model`/`data` class_path table is a config too; other files stay skipped."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = check("-v", name)
+    assert ("1 checked, 0 skipped" in result.output) is checked, result.output
+    assert (result.exit_code == 1) is checked, result.output
+    if checked:
+        assert "TL501" in result.output

@@ -1,7 +1,7 @@
 """Start-up stays light, and the fast command-line path behaves exactly like typer's.
 
 * ``check`` (clean files, files with errors, ``--format json``) imports nothing heavy: no torch,
-  no Lightning, no jsonschema, no rich, no pydantic (``check`` validates against the packaged
+  no Lightning, no jsonschema, no rich, no pygls (the language server's), no pydantic (``check`` validates against the packaged
   schema JSON), and not even typer or click (a simple ``check`` call takes the fast path of
   :func:`trainer_lint.cli.main`). Linting TOML only does not import PyYAML either; linting YAML
   imports PyYAML and still none of the rest (nor jsonargparse). This is an import check in a
@@ -34,6 +34,9 @@ FORBIDDEN = (
     "click",
     "tomlkit",
     "numpy",
+    "pygls",
+    "lsprotocol",
+    "cattrs",
 )
 
 YAML_MODULES = ("yaml", "_yaml", "jsonargparse")

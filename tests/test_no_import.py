@@ -127,3 +127,50 @@ def test_check_loads_no_torch_or_lightning(tmp_path, fmt):
     assert heavy == []
     assert "trainer_lint.classes" in modules  # the snapshot was consulted
     assert not marker.exists()
+
+
+def test_server_never_imports_what_a_config_names(tmp_path):
+    """`trainer-lint server` lints, completes, hovers and goes to definition on a config naming a
+    planted module (found on the file system, read with ast), and never imports it, nor torch or
+    Lightning: the modules the server process loaded are dumped when it exits."""
+    import asyncio
+
+    pytest = __import__("pytest")
+    pytest.importorskip("pygls")
+    pytest.importorskip("pytest_lsp")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from lsprotocol import types as T
+
+    from lsp_client import Session, split_cursor
+
+    marker, config, env = _plant(tmp_path)
+    dump = tmp_path / "modules.json"
+    wrapper = (
+        "import atexit, json, sys\n"
+        f"atexit.register(lambda: open({str(dump)!r}, 'w').write(json.dumps(sorted(sys.modules))))\n"
+        "from trainer_lint.server import main\n"
+        "sys.exit(main())\n"
+    )
+    text = config.read_text().replace('class_path = "planted.models.Net"', 'class_path = "planted.models.N«»et"', 1)
+    text, position = split_cursor(text)
+
+    async def session():
+        server = await Session.start([sys.executable, "-c", wrapper], tmp_path, env=env)
+        try:
+            uri = server.open("cfg.toml", text)
+            diagnostics = await server.diagnostics(uri, version=1)
+            hover = await server.hover(uri, position)
+            found = await server.definition(uri, position)
+            items = await server.completion(uri, T.Position(position.line + 1, 13))
+            return diagnostics, hover, found, items
+        finally:
+            await server.stop()
+
+    diagnostics, _, found, _ = asyncio.run(session())
+    assert [Path(f.uri).name for f in found] == ["models.py"]  # found by reading files
+    assert dump.is_file(), "the server did not exit normally"
+    modules = json.loads(dump.read_text())
+    heavy = [m for m in modules if m.split(".")[0] in {"torch", "lightning", "pytorch_lightning", "lightning_fabric", "planted"}]
+    assert heavy == []
+    assert "pygls" in {m.split(".")[0] for m in modules}  # it really served through pygls
+    assert not marker.exists()

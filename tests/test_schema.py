@@ -63,6 +63,24 @@ def test_editor_friendly_shape():
             assert node["x-taplo"]["docs"]["enumValues"], path
 
 
+def test_editor_schema_shape():
+    """What keeps Taplo and Tombi working on the editor copy (see trainer_lint/editor_schema.py)."""
+    data = json.loads((ROOT / schema.REPO_SCHEMA).read_text(encoding="utf-8"))
+    for path, node in _nodes(data):
+        if "allOf" in node:  # Taplo merges an allOf without properties into its parent, forever
+            assert "properties" in node, path
+        assert not {"x-choices", "x-pattern-words"} & set(node), path
+        if "$ref" in node:
+            assert "description" not in node, path
+        if node.get("enum"):
+            assert len(node["x-taplo"]["docs"]["enumValues"]) == len(node["enum"]), path
+    trainer = data["properties"]["trainer"]["properties"]
+    assert len(trainer) == 41
+    for name, prop in trainer.items():
+        assert "anyOf" not in prop and "oneOf" not in prop, f"{name}: Taplo would list it once per branch"
+        assert prop["x-taplo"]["docs"]["main"], name
+
+
 def test_trainer_properties_documented_with_defaults():
     data = schema.build_schema()
     props = data["definitions"]["BaseTrainerConfig"]["properties"]
@@ -73,3 +91,79 @@ def test_trainer_properties_documented_with_defaults():
     assert props["max_steps"]["default"] == -1
     assert props["accelerator"]["default"] == "auto"
     assert "Default: `-1`" in props["max_steps"]["x-taplo"]["docs"]["main"]
+
+
+# ------------------------------------------------------------- the editor copy agrees
+
+
+def _candidates() -> list[object]:
+    """Values for every key: each type, each closed set and its case variants, the shapes around
+    them."""
+    from trainer_lint import model
+
+    words = [
+        *model.ACCELERATORS, *model.STRATEGIES, *model.PROFILERS, *model.GRADIENT_CLIP_ALGORITHMS,
+        *model.PRECISION_STRINGS, *model.PRECISION_ALIASES, "warn", "none",
+    ]
+    strings = [*words, *(w.upper() for w in words[::2]), *(w.title() for w in words[1::2]), "", " ", "0,1", "1",
+               "-1", " 2 ", "1,", "a,b", "00:12:00:00", "1:2:3:4", "12:00:00", "x.Y", "my.module.Class",
+               "ModelCheckpoint", "1abc", "lightning.pytorch.strategies.DDPStrategy"]
+    tables: list[object] = [{}, {"hours": 1}, {"hours": 1.5}, {"days": "x"}, {"weeks": 1, "minutes": 2}, {"bogus": 1},
+                            {"class_path": 3}, {"init_args": {}}, {"class_path": "my.Class", "init_args": {"x": 1}},
+                            {"class_path": "Cls"}, {"class_path": "my.Class", "extra": 1}]
+    return [True, False, 0, 1, -1, -2, 2, 16, 32, 64, 0.0, 0.5, 1.0, 1.5, -0.5, *strings, *tables,
+            [], [0, 1], [-1], ["a"], [True], [{}], ["lightning.pytorch.callbacks.ModelCheckpoint"], tables]
+
+
+def _class_tables(slot: str) -> list[object]:
+    """Tables naming every snapshotted class: those ``slot`` takes with each spelling and right
+    and wrong arguments, the others (checked in every slot) with a wrong argument."""
+    from trainer_lint import classes
+
+    kinds = classes.SLOT_KINDS.get(slot, frozenset())
+    out: list[object] = []
+    for data in classes.load()["classes"].values():
+        aliases = data["aliases"] if data["kind"] in kinds else data["aliases"][:1]
+        for alias in aliases:
+            out.append({"class_path": alias, "init_args": {"surely_not_an_argument": 1}})
+        if data["kind"] in kinds:
+            for name, param in list(data["params"].items())[:2]:
+                good = param.get("default") if param.get("default") is not None else "x"
+                out.append({"class_path": data["aliases"][0], "init_args": {name: good}})
+                out.append({"class_path": data["aliases"][-1], "init_args": {name: [[]]}})
+    return out
+
+
+def test_editor_schema_accepts_exactly_what_the_reference_accepts():
+    """The reshaped editor schema (schemas/) and the reference schema agree on every value of
+    every key (python-jsonschema, draft 7), so reshaping for editors changed no verdict."""
+    import pytest
+    import tomli
+
+    jsonschema = pytest.importorskip("jsonschema")
+    reference = schema.build_schema()
+    editor = json.loads((ROOT / schema.REPO_SCHEMA).read_text(encoding="utf-8"))
+    ref_ok = jsonschema.Draft7Validator(reference).is_valid
+    editor_ok = jsonschema.Draft7Validator(editor).is_valid
+    common = _candidates()
+    trainer = reference["definitions"]["BaseTrainerConfig"]["properties"]
+    documents: list[dict[str, object]] = []
+    for key, prop in sorted(trainer.items()):
+        documents += [{"trainer": {key: value}} for value in common]
+        if "ClassPathConfig" in json.dumps(prop):
+            tables = _class_tables(key)
+            documents += [{"trainer": {key: value}} for value in tables]
+            if '"array"' in json.dumps(prop):
+                documents += [{"trainer": {key: [value]}} for value in tables[::4]]
+    for key in sorted(k for k in reference["properties"] if k != "trainer"):
+        documents += [{key: value} for value in common + _class_tables(key)[::2]]
+    for path in sorted(ROOT.glob("tests/**/*.toml")) + sorted(ROOT.glob("examples/*.toml")):
+        try:
+            documents.append(tomli.loads(path.read_text(encoding="utf-8")))
+        except (tomli.TOMLDecodeError, UnicodeDecodeError):
+            pass
+    verdicts = [(editor_ok(d), ref_ok(d)) for d in documents]
+    disagree = [d for d, (mine, theirs) in zip(documents, verdicts) if mine != theirs]
+    accepted = sum(mine for mine, _ in verdicts)
+    assert len(documents) > 5_000 and 1_000 < accepted < len(documents) - 1_000
+    assert not disagree, f"{len(disagree)} of {len(documents)} documents differ, e.g. {disagree[:3]}"

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -96,9 +97,9 @@ def test_vscode_settings_snippet():
     import json
 
     text = (ROOT / "docs" / "editors.md").read_text()
-    block = re.search(r"```jsonc?\n(.*?)```", text, re.S)
-    assert block, "docs/editors.md has no VS Code settings block"
-    settings = json.loads(block.group(1))
+    blocks = [b for b in re.findall(r"```jsonc?\n(.*?)```", text, re.S) if "evenBetterToml" in b]
+    assert blocks, "docs/editors.md has no VS Code settings block"
+    settings = json.loads(textwrap.dedent(blocks[0]))
     associations = settings["evenBetterToml.schema.associations"]
     (pattern, url), = associations.items()
     assert re.search(pattern, "file:///home/me/project/configs/train.toml")

@@ -254,41 +254,33 @@ def run(
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option(help="Write the schema here ('-' for stdout; default: schemas/trainer.schema.json, its packaged copy and schemas/trainer.yaml.schema.json).")] = None,
+    output: Annotated[Optional[Path], typer.Option(help="Write one schema here ('-' for stdout): the editor schema, or with --for yaml the YAML one (default: schemas/trainer.schema.json, the packaged copy check reads, and schemas/trainer.yaml.schema.json).")] = None,
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 if a committed schema is stale; write nothing.")] = False,
-    for_format: Annotated[Optional[str], typer.Option("--for", help="toml (Taplo-based editors) or yaml (the YAML language server: null where the Trainer takes None); default: both.")] = None,
+    for_format: Annotated[Optional[str], typer.Option("--for", help="toml (Tombi, Taplo) or yaml (the YAML language server: null where the Trainer takes None); default: both.")] = None,
 ) -> None:
-    """Generate the JSON Schema of a config file from the model (for editors: Taplo for TOML, the YAML language server for YAML)."""
+    """Generate the JSON Schema of a config file from the model (for editors: Tombi and Taplo for TOML, the YAML language server for YAML)."""
     from trainer_lint import schema as schema_module
 
     if for_format not in (None, "toml", "yaml"):
         _usage(f"--for must be toml or yaml, not {for_format!r}")
-    built = schema_module.build_schema()
-    text = schema_module.render(built) if for_format != "yaml" else None
-    yaml_text = schema_module.render(schema_module.for_yaml(built)) if for_format != "toml" else None
     root = Path.cwd()
+    texts = schema_module.renders(root, for_format)
     if check_only:
-        stale = schema_module.stale_paths(root, text, yaml_text) if text is not None else schema_module.stale_paths(root, None, yaml_text, toml=False)
+        stale = schema_module.stale_paths(root, texts)
         for path in stale:
             typer.echo(f"trainer-lint: {path} is stale; run `trainer-lint schema` to regenerate it", err=True)
         raise typer.Exit(1 if stale else 0)
     if output is not None:
-        chosen = yaml_text if for_format == "yaml" else text
-        assert chosen is not None
+        chosen = texts[root / (schema_module.REPO_YAML_SCHEMA if for_format == "yaml" else schema_module.REPO_SCHEMA)]
         if str(output) == "-":
             sys.stdout.write(chosen)
             return
-        writes = [([output], chosen)]
-    else:
-        writes = []
-        if text is not None:
-            writes.append(([root / schema_module.REPO_SCHEMA, schema_module.PACKAGED_SCHEMA], text))
-        if yaml_text is not None:
-            writes.append(([root / schema_module.REPO_YAML_SCHEMA], yaml_text))
-    for targets, content in writes:
-        schema_module.write(targets, content)
-        for path in targets:
-            typer.echo(f"wrote {path}", err=True)
+        schema_module.write([output], chosen)
+        typer.echo(f"wrote {output}", err=True)
+        return
+    for path, text in texts.items():
+        schema_module.write([path], text)
+        typer.echo(f"wrote {path}", err=True)
 
 
 @app.command()
@@ -366,6 +358,15 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code (TL103) or name (
 
 
 @app.command()
+def server() -> None:
+    """Run the language server for editors (LSP over stdin/stdout): diagnostics from every rule,
+    fixes as code actions, completion, hover and go to definition. Needs the `lsp` extra."""
+    from trainer_lint.server import main as serve
+
+    raise SystemExit(serve())
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     typer.echo(f"trainer-lint {__version__}")
@@ -387,6 +388,6 @@ def main() -> None:
     everything else the typer app."""
     from trainer_lint import fastpath
 
-    if fastpath.dispatch(sys.argv[1:], {"check": check}):
+    if fastpath.dispatch(sys.argv[1:], {"check": check, "server": server}):
         return
     app()

@@ -43,6 +43,7 @@ __all__ = [
     "DocumentError",
     "NotARegularFile",
     "decode",
+    "decode_limited",
     "nesting_error",
     "parse_document",
     "read_bytes",
@@ -110,6 +111,14 @@ def read_bytes(path: str | os.PathLike) -> bytes:
     if size > MAX_BYTES:
         raise _too_large(size, name)
     return b"".join(chunks)
+
+
+def decode_limited(raw: bytes, path: str | os.PathLike | None = None) -> str:
+    """What :func:`read_document` does with a file's bytes, for bytes that come from elsewhere
+    (an editor's buffer): refuse them (``TL003``) above :data:`MAX_BYTES`, then :func:`decode`."""
+    if len(raw) > MAX_BYTES:
+        raise _too_large(len(raw), "" if path is None else os.fsdecode(os.fspath(path)))
+    return decode(raw, path)
 
 
 def _too_large(size: int, path: str) -> DocumentError:

@@ -80,9 +80,18 @@ def document_error(error: DocumentError, path: str, selection: Selection = ALL) 
     return [Diagnostic(error.code, Severity.ERROR, (), error.message, path=path, span=span)]
 
 
+CLASS_TABLES = ("model", "data")
+"""Top-level keys whose ``class_path`` table marks a LightningCLI config without a ``trainer`` key."""
+
+
 def is_trainer_config(data: dict[str, Any]) -> bool:
-    """A file is a trainer config when it has a ``trainer`` key at the top level."""
-    return "trainer" in data
+    """A file is a trainer config (a LightningCLI config) when it has a ``trainer`` key at the top
+    level, or a ``model`` or ``data`` table naming its class with ``class_path``: LightningCLI
+    projects often split one run over several ``--config`` files (``trainer.yaml``,
+    ``model.yaml``, ...), and the model's and data module's arguments are what users get wrong."""
+    if "trainer" in data:
+        return True
+    return any(isinstance(data.get(key), dict) and "class_path" in data[key] for key in CLASS_TABLES)
 
 
 def lint_document(document: Document, selection: Selection = ALL, options: Options = DEFAULT) -> FileResult:

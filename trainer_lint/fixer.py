@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 MAX_PASSES = 4
 """Lint-and-fix passes per file; a fix that enables another fix is applied on the next pass."""
 
-__all__ = ["MAX_PASSES", "FileFix", "fix_report", "fix_file", "fix_text", "unified_diff"]
+__all__ = ["MAX_PASSES", "FileFix", "fix_report", "fix_file", "fix_text", "text_edits", "unified_diff"]
 
 
 # ------------------------------------------------------------------------------- text
@@ -184,6 +184,19 @@ def _apply(document: Document, fixes: list[Fix]) -> tuple[str, int]:
     if parses(text):
         return text, len(good)
     return _splice(document.text, good[0]), 1
+
+
+def text_edits(document: Document, fix: Fix) -> list[tuple[int, int, str]] | None:
+    """The edits that apply ``fix`` alone to ``document.text``, as ``(start, end, new text)``
+    offsets into the text, or None when it cannot be applied (it overlaps itself, or the result
+    would not parse). For editors, which apply one fix at a time."""
+    plans = _plan(document, [fix])
+    if len(plans) != 1:
+        return None
+    splices = plans[0]
+    if not formats.parses(_splice(document.text, splices), document.path):
+        return None
+    return [(s.start, s.end, s.text) for s in sorted(splices, key=lambda s: s.start)]
 
 
 def fix_text(

@@ -145,7 +145,7 @@ def prepare(
 
     from trainer_lint.document import DocumentError
     from trainer_lint.formats import read as read_document
-    from trainer_lint.engine import FileResult, document_error, is_trainer_config, lint_document
+    from trainer_lint.engine import FileResult, document_error, lint_document
     from trainer_lint.overrides import Override, OverrideError, apply, attribute, parse_overrides
 
     out = out or sys.stdout
@@ -178,7 +178,7 @@ def prepare(
     except OverrideError as error:
         _say(f"error: {error}")
         return EXIT_USAGE
-    if not is_trainer_config(merged):
+    if "trainer" not in merged:  # `check` also lints model/data-only files; `run` builds a Trainer
         _say(f"{path}: no [trainer] table, so this is not a trainer config (add `[trainer]` to run it)")
         return EXIT_USAGE
     result = lint_document(replace(document, data=merged), selection, options)

@@ -1,16 +1,21 @@
 """Generate the JSON Schema of a config file from :mod:`trainer_lint.model`.
 
-The schema serves two readers:
+:func:`build_schema` makes the reference schema: draft-07, no ``null`` branches (TOML has no
+null), ``additionalProperties: false`` everywhere, documented enum values, ``x-taplo`` docs and
+links, defaults shown, no ``description`` beside a ``$ref`` (Taplo drops it), and the
+``init_args`` of every Lightning class from the class snapshot. It is written in two shapes that
+accept exactly the same documents (``tests/test_schema.py`` checks that):
 
-* editors (Taplo / Even Better TOML), through ``schemas/trainer.schema.json``: draft-07, no
-  ``null`` branches (TOML has no null), ``additionalProperties: false`` everywhere, documented
-  enum values, ``x-taplo`` docs and links, defaults shown, and no ``description`` beside a
-  ``$ref`` (Taplo drops it);
-* ``trainer-lint check`` itself, which validates against the copy packaged as
-  ``trainer_lint/trainer.schema.json`` so that linting never has to build the pydantic models.
+* for editors (Taplo / Even Better TOML, Tombi), ``schemas/trainer.schema.json``: reshaped by
+  :mod:`trainer_lint.editor_schema` so that both language servers complete and document every
+  key and value a schema can describe (:func:`build_editor_schema`);
+* for ``trainer-lint check`` itself, the copy packaged as ``trainer_lint/trainer.schema.json``,
+  which the rules' schema walker reads so that linting never has to build the pydantic models:
+  the reference as is, less the per-class ``init_args`` (the TL5xx rules read the class
+  snapshot instead), so that every ``check`` parses a fraction of the bytes (:func:`lint_schema`).
 
-Both copies are byte-identical; ``trainer-lint schema --check`` fails when either is stale.
-Generation imports pydantic and the models, so only ``trainer-lint schema`` and the tests call it.
+``trainer-lint schema --check`` fails when either file is stale. Generation imports pydantic and
+the models, so only ``trainer-lint schema`` and the tests call it.
 """
 
 from __future__ import annotations
@@ -55,6 +60,29 @@ def build_schema() -> dict[str, Any]:
         _add_taplo_docs(name, prop)
     _hook_snapshot(schema)
     _document_enums(schema)
+    return schema
+
+
+def build_editor_schema(reference: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The schema for editors (``schemas/trainer.schema.json``): :func:`build_schema` reshaped
+    for Taplo and Tombi by :mod:`trainer_lint.editor_schema`."""
+    from trainer_lint import editor_schema
+
+    schema = editor_schema.build(reference if reference is not None else build_schema())
+    _document_enums(schema)  # the enums the reshaping made (merged and suggested values)
+    return schema
+
+
+def lint_schema(reference: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The schema ``check`` walks (``trainer_lint/trainer.schema.json``): the reference without
+    the per-class ``init_args`` branches and class examples, which only editors read."""
+    import copy
+
+    schema = copy.deepcopy(reference if reference is not None else build_schema())
+    target = schema.get("definitions", {}).get("ClassPathConfig")
+    if target is not None:
+        target.pop("allOf", None)
+        target["properties"]["class_path"].pop("examples", None)
     return schema
 
 
@@ -186,21 +214,34 @@ def _nulls(node: Any) -> Any:
 
 
 def render(schema: dict[str, Any] | None = None) -> str:
-    """The schema as the exact text that is committed (sorted keys, 2-space indent, final newline)."""
-    return json.dumps(schema if schema is not None else build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """A schema as the exact text that is committed (sorted keys, 2-space indent, final newline);
+    by default the editor schema (``schemas/trainer.schema.json``)."""
+    return json.dumps(schema if schema is not None else build_editor_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def stale_paths(root: Path, text: str | None = None, yaml_text: str | None = None, *, toml: bool = True) -> list[Path]:
-    """Return the committed schema files under ``root`` whose content differs from a fresh render
-    (the TOML schema and its packaged copy unless ``toml=False``; the YAML variant too when
-    ``yaml_text`` is given)."""
-    targets: list[tuple[Path, str]] = []
-    if toml:
-        text = text if text is not None else render()
-        targets = [(root / REPO_SCHEMA, text), (PACKAGED_SCHEMA, text)]
-    if yaml_text is not None:
-        targets.append((root / REPO_YAML_SCHEMA, yaml_text))
-    return [path for path, want in targets if not path.is_file() or path.read_text(encoding="utf-8") != want]
+def render_lint() -> str:
+    """The text of the packaged schema that ``check`` reads."""
+    return render(lint_schema())
+
+
+def renders(root: Path, for_format: str | None = None) -> dict[Path, str]:
+    """Every committed schema file under ``root`` and the text it must hold: for TOML the editor
+    schema and the packaged copy ``check`` walks, for YAML the YAML language server's variant
+    (``for_format``: ``toml``, ``yaml`` or None for both)."""
+    reference = build_schema()
+    out: dict[Path, str] = {}
+    if for_format != "yaml":
+        out[root / REPO_SCHEMA] = render(build_editor_schema(reference))
+        out[PACKAGED_SCHEMA] = render(lint_schema(reference))
+    if for_format != "toml":
+        out[root / REPO_YAML_SCHEMA] = render(for_yaml(reference))
+    return out
+
+
+def stale_paths(root: Path, texts: dict[Path, str] | None = None) -> list[Path]:
+    """Return the committed schema files under ``root`` whose content differs from a fresh render."""
+    texts = texts if texts is not None else renders(root)
+    return [path for path, text in texts.items() if not path.is_file() or path.read_text(encoding="utf-8") != text]
 
 
 def write(paths: list[Path], text: str | None = None) -> None:

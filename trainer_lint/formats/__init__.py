@@ -51,9 +51,11 @@ def format_of(path: str | os.PathLike[str]) -> str:
 
 
 def might_be_trainer_yaml(text: str) -> bool:
-    """A cheap test that YAML ``text`` can hold a top-level ``trainer`` key: a file without the
-    word is never parsed (folder walks meet many YAML files that are not trainer configs)."""
-    return "trainer" in text
+    """A cheap test that YAML ``text`` can be a trainer config (a top-level ``trainer`` key, or a
+    ``model``/``data`` table with a ``class_path``: :func:`trainer_lint.engine.is_trainer_config`):
+    a file with neither word is never parsed (folder walks meet many YAML files that are not
+    trainer configs)."""
+    return "trainer" in text or "class_path" in text
 
 
 def yaml_available() -> bool:

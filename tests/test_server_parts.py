@@ -1,0 +1,134 @@
+"""The language server's parts that need no protocol: where the cursor is in half-typed TOML,
+position conversions, what the config takes at a key path, and finding sources without
+importing (fast, in-process)."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer_lint.diagnostic import Span
+from trainer_lint.server import cursor, shape
+from trainer_lint.server.knowledge import knowledge_for
+from trainer_lint.options import DEFAULT
+from trainer_lint.server.text import Lines, choose_encoding
+
+CHECKPOINT = "lightning.pytorch.callbacks.ModelCheckpoint"
+
+
+def at(source: str) -> cursor.Scan:
+    offset = source.index("|")
+    return cursor.scan(source[:offset] + source[offset + 1 :], offset)
+
+
+@pytest.mark.parametrize(
+    "source, kind, path, prefix",
+    [
+        ("[trainer]\nmax_ep|", "key", ("trainer",), "max_ep"),
+        ("[trainer]\n|", "key", ("trainer",), ""),
+        ("|", "key", (), ""),
+        ("[trainer]\nstrategy = |\n", "value", ("trainer", "strategy"), ""),
+        ('[trainer]\nstrategy = "DD|"\n', "value", ("trainer", "strategy"), "DD"),
+        ('[trainer]\nprecision = "bf16|', "value", ("trainer", "precision"), "bf16"),
+        ('[[trainer.callbacks]]\nclass_path = "x"\n[[trainer.callbacks]]\nclass_path = "|"\n', "value", ("trainer", "callbacks", 1, "class_path"), ""),
+        ('[[trainer.callbacks]]\nclass_path = "x"\ninit_args = { monitor = "a", | }\n', "key", ("trainer", "callbacks", 0, "init_args"), ""),
+        ('[[trainer.callbacks]]\nclass_path = "x"\n[trainer.callbacks.init_args]\nmon|\n', "key", ("trainer", "callbacks", 0, "init_args"), "mon"),
+        ("[[trainer.callbacks]]\ninit_args.|\n", "key", ("trainer", "callbacks", 0, "init_args"), ""),
+        ('[trainer]\ncallbacks = [{ class_path = "a.B" }, { class_path = "|" }]\n', "value", ("trainer", "callbacks", 1, "class_path"), ""),
+        ("[trainer.|", "header", ("trainer",), ""),
+        ("[[trainer.callb|]]", "header", ("trainer",), "callb"),
+        ("x = 1 |\ny = 2", "none", (), ""),
+        ("x = 1 # co|mment\n", "none", (), ""),
+        ("[trainer]\ndevices = [0, |]\n", "value", ("trainer", "devices", 1), ""),
+        ("trainer.max_epochs = |", "value", ("trainer", "max_epochs"), ""),
+        ('[trainer]\nstrategy = "ddp\nmax_epochs = |\n', "value", ("trainer", "max_epochs"), ""),  # an unterminated string above
+        ("[trainer\nmax_epochs = |\n", "value", ("trainer", "max_epochs"), ""),  # an unclosed header above
+    ],
+)
+def test_cursor(source: str, kind: str, path: tuple, prefix: str) -> None:
+    found = at(source).cursor
+    assert (found.kind, found.path, found.prefix) == (kind, path, prefix)
+
+
+def test_cursor_finds_the_class_path_beside_it_before_or_after() -> None:
+    found = at('[[trainer.callbacks]]\ninit_args = { | }\nclass_path = "a.B"\n[[trainer.callbacks]]\nclass_path = "x.Y"\n')
+    assert found.scalars[("trainer", "callbacks", 0, "class_path")] == "a.B"
+    assert ("trainer", "callbacks", 1, "class_path") not in found.scalars  # the scan stops: another entry
+
+
+def test_cursor_never_raises_on_garbage() -> None:
+    import random
+
+    rng = random.Random(0)
+    alphabet = '[]{}=.,"\'#\n\r\t ab1\x00😋\\'
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        cursor.scan(text, rng.randint(0, len(text)))
+
+
+def test_positions_in_each_encoding() -> None:
+    text = "a = 1\r\nb = \"é😋\" # x\rc = 2\n"
+    for encoding, column in (("utf-16", 9), ("utf-8", 12), ("utf-32", 8)):
+        lines = Lines(text, encoding)
+        offset = text.index(" # x")
+        assert lines.position(offset) == {"line": 1, "character": column}
+        assert lines.offset({"line": 1, "character": column}) == offset
+    lines = Lines(text)
+    assert lines.position(text.index("c = 2")) == {"line": 2, "character": 0}  # a lone CR breaks the line for LSP
+    assert lines.position(text.index("\n")) == lines.position(text.index("\r"))  # nothing points into a CRLF
+    # spans count TOML lines (only after LF) and characters; a span may cover the line break
+    assert lines.span_range(Span(2, 5, 2, 12))["start"] == {"line": 1, "character": 4}
+
+
+def test_byte_order_mark_shifts_the_first_line() -> None:
+    lines = Lines("\ufeffx = 1\ny = 2\n")
+    assert lines.span_range(Span(1, 1, 1, 2))["start"] == {"line": 0, "character": 1}
+    assert lines.span_range(Span(2, 1, 2, 2))["start"] == {"line": 1, "character": 0}
+
+
+def test_encoding_choice_follows_the_client() -> None:
+    assert choose_encoding(None) == "utf-16"
+    assert choose_encoding({"general": {"positionEncodings": ["utf-8", "utf-16"]}}) == "utf-8"
+    assert choose_encoding({"general": {"positionEncodings": ["latin-1"]}}) == "utf-16"
+
+
+def test_shape_of_the_config() -> None:
+    knowledge = knowledge_for(DEFAULT, None)
+    trainer = {k.name for k in shape.keys_at(("trainer",), knowledge, None)}
+    assert len(trainer) == 41 and "max_epochs" in trainer
+    assert {k.name for k in shape.keys_at(("trainer", "callbacks", 0), knowledge, None)} == {"class_path", "init_args", "dict_kwargs"}
+    args = {k.name for k in shape.keys_at(("trainer", "callbacks", 0, "init_args"), knowledge, CHECKPOINT)}
+    assert {"monitor", "save_top_k", "dirpath"} <= args
+    assert shape.keys_at(("trainer", "callbacks", 0, "init_args"), knowledge, "my.Unknown") == []
+    strategies = [v.label for v in shape.values_at(("trainer", "strategy"), knowledge)]
+    assert '"ddp_spawn"' in strategies and '"auto"' in strategies
+    precision = [v.toml for v in shape.values_at(("trainer", "precision"), knowledge)]
+    assert "16" in precision and '"16"' in precision and '"bf16-mixed"' in precision
+    loggers = [v.label for v in shape.values_at(("trainer", "logger", "class_path"), knowledge)]
+    assert '"lightning.pytorch.loggers.CSVLogger"' in loggers and f'"{CHECKPOINT}"' not in loggers
+    save_last = [v.toml for v in shape.values_at(("trainer", "callbacks", 0, "init_args", "save_last"), knowledge, CHECKPOINT)]
+    assert {"true", "false", '"link"'} <= set(save_last)
+
+
+def test_sources_and_project_classes_without_importing(tmp_path) -> None:
+    """Sources (re-exports followed) and a project class's parameters come from the resolver,
+    which reads files: the planted package would exit the interpreter if it were imported."""
+    from trainer_lint.options import Options
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("raise SystemExit('imported!')\nfrom .sub import Thing\n")
+    (package / "sub" / "__init__.py").write_text("from .impl import Thing as Thing\n")
+    (package / "sub" / "impl.py").write_text(
+        "import os\nfrom typing import Literal\n\nclass Thing:\n    \"\"\"A thing.\"\"\"\n\n"
+        "    def __init__(self, size: int = 3, mode: Literal['a', 'b'] = 'a'):\n        pass\n"
+    )
+    knowledge = knowledge_for(Options(source_roots=(str(tmp_path),)), str(tmp_path / "cfg.toml"))
+    assert knowledge.source("pkg.Thing", "model") == (str(package / "sub" / "impl.py"), 4, 0)
+    entry = knowledge.lookup("pkg.Thing", "model")
+    assert entry is not None and entry.origin == "project" and entry.doc == "A thing."
+    assert [(p.name, p.annotation) for p in entry.parameters] == [("size", "int"), ("mode", "Literal['a', 'b']")]
+    modes = [v.toml for v in shape.values_at(("model", "init_args", "mode"), knowledge, "pkg.Thing")]
+    assert modes == ['"a"', '"b"']
+    assert knowledge.source("pkg.Nothing", "model") is None
+    found = knowledge.source(CHECKPOINT, "callbacks")
+    assert found is not None and found[0].endswith("model_checkpoint.py")
