@@ -306,3 +306,14 @@ def test_unsafe_fixes_never_rewrite_a_class_path() -> None:
     # did-you-mean (LightningCLI would take a project class of that name), never rewritten
     assert any(d.code == "TL520" and "SimpleProfiler" in d.message for d in result.diagnostics)
 
+
+
+def test_fix_text_keeps_a_leading_bom_when_no_fix_applies():
+    """An unsafe rename that would duplicate a key is refused: the text comes back as it was given,
+    byte for byte, BOM included (found by the fuzz)."""
+    from trainer_lint.fixer import fix_text
+
+    text = "\ufeff[trainer]\naccelerator = 16\nccelerator = []\n"
+    for unsafe in (False, True):
+        after, fixed, _ = fix_text(text, "c.toml", unsafe=unsafe)
+        assert (after, fixed) == (text, 0)
