@@ -282,3 +282,102 @@ def test_completion_hover_and_definition(tmp_path: Path) -> None:
     assert not problems, "\n".join(problems)
     assert [(Path(found.uri).name, found.range.start.line) for found in mine] == [("models.py", 3)]
     assert len(theirs) == 1 and theirs[0].uri.endswith("lightning/pytorch/callbacks/model_checkpoint.py")
+
+
+# ----------------------------------------------------------- the table in docs/editors.md
+
+
+def _yaml_language_server(cases: dict[str, tuple[str, object]], hovers: dict[str, tuple[str, list[str]]]) -> dict[str, str | None] | None:
+    """Each completion and hover case put to the YAML language server with the YAML schema linked
+    by a modeline: None per case that passes, else what was missing (None overall when the
+    server is not installed)."""
+    import os
+    import time
+
+    import test_yaml_language_server as yls
+    from lsp_client import ROOT
+
+    try:
+        server = yls._server()
+    except pytest.skip.Exception:
+        return None
+    client = yls._client = yls._Client(server)
+    answers: dict[int, object] = {}
+    settings = {"validate": True, "completion": True, "hover": True, "schemaStore": {"enable": False}}
+
+    def ask(method: str, params: dict[str, object]) -> object:
+        ident = client.request(method, params)
+        deadline = time.monotonic() + 30
+        while ident not in answers and time.monotonic() < deadline:
+            message = client.inbox.get(timeout=30)
+            if "method" in message and "id" in message:  # a question from the server
+                items = message.get("params", {}).get("items", [])
+                client._send({"id": message["id"], "result": [settings] * len(items) if message["method"] == "workspace/configuration" else None})
+            elif "id" in message and "method" not in message:
+                answers[message["id"]] = message.get("result")
+        return answers.get(ident)
+
+    out: dict[str, str | None] = {}
+    try:
+        ask("initialize", {"processId": os.getpid(), "rootUri": ROOT.as_uri(), "capabilities": {"workspace": {"configuration": True}}})
+        client.notify("initialized", {})
+        client.notify("workspace/didChangeConfiguration", {"settings": {"yaml": settings}})
+        for index, (case, (source, expected)) in enumerate([*cases.items(), *hovers.items()]):
+            text, position = split_cursor(yls.MODELINE + "\n" + source)
+            uri = (ROOT / "examples" / f"yaml-ls-case-{index}.yaml").as_uri()  # never written: the modeline's ../schemas/ resolves
+            client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}})
+            where = {"textDocument": {"uri": uri}, "position": {"line": position.line, "character": position.character}}
+            if case in cases:
+                result = ask("textDocument/completion", where)
+                items = result.get("items", []) if isinstance(result, dict) else (result or [])
+                missing = sorted({e.strip("\"'") for e in expected} - {i["label"].strip("\"'") for i in items})  # type: ignore[union-attr]
+            else:
+                result = ask("textDocument/hover", where)
+                contents = (result or {}).get("contents", "") if isinstance(result, dict) else ""
+                shown = (contents.get("value", "") if isinstance(contents, dict) else str(contents)).replace("\\", "")
+                missing = [needle for needle in expected if needle not in shown]  # type: ignore[union-attr]
+            out[case] = None if not missing else "missing " + ", ".join(f"`{m}`" for m in missing[:3])
+    finally:
+        client.close()
+    return out
+
+
+def table() -> str:
+    """The YAML completion/hover table of docs/editors.md, measured now: the YAML language server
+    with `schemas/trainer.yaml.schema.json`, and `trainer-lint server`, on the cases above (labels
+    compared without quotes: the YAML language server does not quote them)."""
+    import tempfile
+
+    theirs = _yaml_language_server(COMPLETIONS, HOVERS)
+
+    async def ours(folder: Path) -> dict[str, str | None]:
+        server = await start(folder)
+        found: dict[str, str | None] = {}
+        try:
+            for index, (case, (source, expected)) in enumerate([*COMPLETIONS.items(), *HOVERS.items()]):
+                text, position = split_cursor(source)
+                uri = server.open(f"case-{index}.yaml", text, language="yaml")
+                if case in COMPLETIONS:
+                    labels = {i.label.strip("\"'") for i in await server.completion(uri, position)}
+                    missing = sorted({e.strip("\"'") for e in expected} - labels)  # type: ignore[union-attr]
+                else:
+                    shown = await server.hover(uri, position)
+                    missing = [needle for needle in expected if needle not in shown]  # type: ignore[union-attr]
+                found[case] = None if not missing else "missing " + ", ".join(f"`{m}`" for m in missing[:3])
+        finally:
+            await server.stop()
+        return found
+
+    with tempfile.TemporaryDirectory() as folder:
+        mine = run(ours(Path(folder)))
+    rows = ["| case | YAML language server + schema | trainer-lint server |", "|---|---|---|"]
+    for case in [*COMPLETIONS, *HOVERS]:
+        kind = "completion" if case in COMPLETIONS else "hover"
+        cells = ["not installed" if theirs is None else "✓" if theirs[case] is None else "✗ " + str(theirs[case]),
+                 "✓" if mine[case] is None else "✗ " + str(mine[case])]
+        rows.append(f"| {kind}: {case} | " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(table())

@@ -9,9 +9,11 @@ checks ``check`` makes when it reads a file (size limit, UTF-8, NUL bytes).
 
 Which documents get diagnostics is the engine's decision too: a document whose text parses but
 is not a trainer config (:attr:`FileResult.skipped <trainer_lint.engine.FileResult.skipped>`,
-e.g. ``Cargo.toml``) gets none, and so does a file the settings ``exclude``. A document that does
-not parse cannot say what it is: it gets ``check``'s syntax error unless its last text that did
-parse was not a trainer config (half-typed ``pyproject.toml`` stays quiet).
+e.g. ``Cargo.toml``, a CI workflow, a compose file) gets none, and so does a file the settings
+``exclude``. A document that does not parse cannot say what it is: it gets ``check``'s syntax
+error unless its last text that did parse was not a trainer config (half-typed
+``pyproject.toml`` or ``.github/workflows/ci.yml`` stays quiet). TOML and YAML documents are
+served alike; the file name says which is which, as for ``check``.
 """
 
 from __future__ import annotations
