@@ -49,6 +49,29 @@ SHORT_NAME_SLOTS = frozenset(SLOT_KINDS)
 typed with a Lightning base class resolves names among its subclasses. Where a *string* is an
 object rather than a registered name is the rules' business (``strategy = "ddp"`` is a name)."""
 
+KIND_SLOTS: dict[str, str] = {
+    "callback": "callbacks",
+    "logger": "logger",
+    "strategy": "strategy",
+    "profiler": "profiler",
+    "precision": "plugins",
+    "checkpoint_io": "plugins",
+    "environment": "plugins",
+    "layer_sync": "plugins",
+    "accelerator": "accelerator",
+    "module": "model",
+    "datamodule": "data",
+}
+"""The key each kind of Lightning object goes to."""
+
+FAMILIES = {
+    "lightning": ("lightning.pytorch.", "lightning.fabric."),
+    "pytorch_lightning": ("pytorch_lightning.", "lightning_fabric."),
+}
+"""The two distributions of Lightning and the import prefixes of their classes: ``lightning``
+(``lightning.pytorch``, ``lightning.fabric``) and the standalone ``pytorch_lightning`` (with
+``lightning_fabric``). Their classes are distinct: a Trainer of one rejects the other's objects."""
+
 KIND_WORDS = {
     "module": "a LightningModule",
     "datamodule": "a LightningDataModule",
@@ -95,6 +118,31 @@ class ClassInfo:
     def has(self, tag: str) -> bool:
         return tag in self.data.get("tags", ())
 
+    @property
+    def registered(self) -> dict[str, dict[str, Any]]:
+        """The names the Trainer resolves to this class, each with the init arguments it implies."""
+        return self.data.get("registered", {})  # type: ignore[no-any-return]
+
+    @property
+    def requires(self) -> list[list[str]]:
+        """Optional packages the class needs: groups of top-level module names, any one per group."""
+        return self.data.get("requires", [])  # type: ignore[no-any-return]
+
+    @property
+    def removed(self) -> str | None:
+        """Lightning's message when the class is kept only to raise (``NeptuneLogger``), else None."""
+        return self.data.get("removed")
+
+    @property
+    def forwards(self) -> dict[str, Any] | None:
+        """For a class whose ``**kwargs`` go to a torch wrapper at ``fit``: ``{"to": path, "params": [...]}``."""
+        return self.data.get("forwards")
+
+    def param_kinds(self, name: str) -> frozenset[str]:
+        """The kinds of Lightning object parameter ``name`` takes (empty when it takes none)."""
+        node = self.params.get(name, {}).get("type", {})
+        return frozenset(node.get("class", ()))
+
 
 @lru_cache(maxsize=1)
 def load() -> dict[str, Any]:
@@ -129,20 +177,70 @@ def info(canonical: str) -> ClassInfo:
     return ClassInfo(canonical, load()["classes"][canonical])
 
 
-@lru_cache(maxsize=4096)  # the snapshot is read once per process, so answers never change
 def resolve(path: str, slot: str | None = None) -> ClassInfo | None:
     """The Lightning class ``path`` names, or None when it names none (or a class outside Lightning).
 
-    A bare name resolves only in :data:`SHORT_NAME_SLOTS`, and only to a class of that slot's kind.
+    A bare class name resolves, as LightningCLI resolves it, to the one class of that name among
+    the kinds ``slot`` takes (callers decide whether a bare *string* is a class there: see
+    :data:`SHORT_NAME_SLOTS`).
     """
+    return resolve_kinds(path, SLOT_KINDS.get(slot or "", frozenset()))
+
+
+@lru_cache(maxsize=4096)  # the snapshot is read once per process, so answers never change
+def resolve_kinds(path: str, kinds: frozenset[str]) -> ClassInfo | None:
+    """:func:`resolve` for an explicit set of kinds (a nested ``init_args`` object's parameter)."""
     by_alias, by_name, _ = _index()
     if "." not in path:
-        if slot not in SHORT_NAME_SLOTS:
-            return None
-        matches = [c for c in by_name.get(path, ()) if info(c).kind in SLOT_KINDS[slot]]
+        matches = [c for c in by_name.get(path, ()) if info(c).kind in kinds]
         return info(matches[0]) if len(matches) == 1 else None
     canonical = by_alias.get(normalize(path))
     return info(canonical) if canonical else None
+
+
+def family(path: str) -> str | None:
+    """Which distribution a class path names (``"lightning"`` or ``"pytorch_lightning"``); None for a
+    bare name or a path outside Lightning."""
+    for name, prefixes in FAMILIES.items():
+        if path.startswith(prefixes):
+            return name
+    return None
+
+
+def in_family(path: str, target: str) -> str:
+    """``path`` spelled in distribution ``target`` (``pytorch_lightning.x`` <-> ``lightning.pytorch.x``)."""
+    source = family(path)
+    if source is None or source == target:
+        return path
+    for old, new in zip(FAMILIES[source], FAMILIES[target]):
+        if path.startswith(old):
+            return new + path[len(old):]
+    return path
+
+
+@lru_cache(maxsize=256)
+def registered(kind: str, name: str) -> ClassInfo | None:
+    """The class the Trainer builds for the registered name ``name`` of ``kind`` ("strategy",
+    "accelerator", "profiler"); names are compared lower-cased, as the Trainer does."""
+    wanted = name.lower()
+    for canonical, data in load()["classes"].items():
+        if data["kind"] == kind and wanted in data.get("registered", {}):
+            return info(canonical)
+    return None
+
+
+@lru_cache(maxsize=8)
+def registered_names(kind: str) -> tuple[str, ...]:
+    """Every name registered for ``kind`` ("strategy", "accelerator", "profiler"), in snapshot order."""
+    return tuple(name for data in load()["classes"].values() if data["kind"] == kind for name in data.get("registered", {}))
+
+
+@lru_cache(maxsize=8)
+def class_names(kinds: frozenset[str]) -> tuple[str, ...]:
+    """The bare names of the concrete, non-deprecated classes of ``kinds`` (for "did you mean")."""
+    return tuple(
+        sorted({d["name"] for d in load()["classes"].values() if d["kind"] in kinds and not d["abstract"] and not d.get("deprecated")})
+    )
 
 
 def in_known_module(path: str) -> bool:
@@ -151,17 +249,18 @@ def in_known_module(path: str) -> bool:
     return module in _index()[2]
 
 
-def suggest(path: str, slot: str | None = None) -> str | None:
-    """The closest snapshotted spelling of ``path`` (same module first), for "did you mean"."""
-    by_alias, by_name, _ = _index()
-    kinds = SLOT_KINDS.get(slot or "", frozenset())
+def suggest(path: str, slot: str | None = None, kinds: frozenset[str] | None = None) -> str | None:
+    """The closest snapshotted spelling of ``path`` (same module first), for "did you mean"; never
+    ``path`` itself."""
+    by_alias, _, _ = _index()
+    kinds = kinds if kinds is not None else SLOT_KINDS.get(slot or "", frozenset())
     if "." not in path:
-        names = [n for n, cs in by_name.items() if any(info(c).kind in kinds for c in cs)]
+        names = [n for n in class_names(kinds) if n != path]
         close = difflib.get_close_matches(path, names, n=1, cutoff=0.6)
         return close[0] if close else None
     normal = normalize(path)
     module, _, name = normal.rpartition(".")
-    same = [a.rpartition(".")[2] for a in by_alias if a.rpartition(".")[0] == module]
+    same = [a.rpartition(".")[2] for a in by_alias if a.rpartition(".")[0] == module and a.rpartition(".")[2] != name]
     close = difflib.get_close_matches(name, same, n=1, cutoff=0.6)
     if not close:
         return None
@@ -187,7 +286,7 @@ def extend_schema(schema: dict[str, Any]) -> None:
     branches: list[dict[str, Any]] = []
     examples: list[str] = []
     for canonical, data in load()["classes"].items():
-        if data["abstract"] or data.get("deprecated") or data["kind"] in ("accelerator", "module", "datamodule"):
+        if data["abstract"] or data.get("deprecated") or data.get("removed") or data["kind"] in ("accelerator", "module", "datamodule"):
             continue
         examples.append(canonical)
         properties: dict[str, Any] = {}

@@ -14,7 +14,10 @@ or none when the annotation has no TOML form), the default, and one line of docs
 from __future__ import annotations
 
 import argparse
+import ast
+import datetime
 import enum
+import importlib.util
 import importlib
 import inspect
 import json
@@ -37,6 +40,7 @@ PUBLIC_MODULES = (
     "lightning.pytorch.callbacks",
     "lightning.pytorch.callbacks.progress",
     "lightning.pytorch.loggers",
+    "lightning.pytorch.loggers.neptune",  # not exported, and kept only to raise (see _removed)
     "lightning.pytorch.strategies",
     "lightning.pytorch.profilers",
     "lightning.pytorch.plugins",
@@ -56,6 +60,51 @@ STATE_KEY_ARGS = {
     "EarlyStopping": ["monitor", "mode"],
 }
 """Callbacks whose ``state_key`` depends on init arguments (checked against the source below)."""
+
+REQUIRES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "TensorBoardLogger": (("tensorboard", "tensorboardX"),),
+    "MLFlowLogger": (("mlflow",),),
+    "WandbLogger": (("wandb",),),
+    "CometLogger": (("comet_ml",),),
+    "DeepSpeedStrategy": (("deepspeed",),),
+    "DeepSpeedPrecision": (("deepspeed",),),
+    "XLAStrategy": (("torch_xla",),),
+    "SingleDeviceXLAStrategy": (("torch_xla",),),
+    "XLAAccelerator": (("torch_xla",),),
+    "XLAPrecision": (("torch_xla",),),
+    "XLACheckpointIO": (("torch_xla",),),
+    "XLAProfiler": (("torch_xla",),),
+    "XLAEnvironment": (("torch_xla",),),
+    "MPIEnvironment": (("mpi4py",),),
+    "BitsandbytesPrecision": (("bitsandbytes",),),
+    "TransformerEnginePrecision": (("transformer_engine",),),
+    "RichProgressBar": (("rich",),),
+    "RichModelSummary": (("rich",),),
+}
+"""Optional packages a class needs (top-level module names; a group is "any one of these"): the
+class's ``__init__`` (or a base class's: subclasses inherit the entry) raises ``ModuleNotFoundError``
+without one. Each entry is checked against the class's module source below (the module must mention the package), so a stale entry fails generation."""
+
+FORWARDS: dict[str, str] = {
+    "DDPStrategy": "torch.nn.parallel.DistributedDataParallel",
+    "FSDPStrategy": "torch.distributed.fsdp.FullyShardedDataParallel",
+}
+"""Strategies that keep ``**kwargs`` and pass them to a torch wrapper when ``fit`` starts. The
+wrapper's parameters, less the ones the strategy passes itself (read from the call in its
+source), are the keys such a strategy can take beyond its own."""
+
+CHOICES: dict[tuple[str, str], tuple[str, str, bool]] = {
+    ("PyTorchProfiler", "sort_by_key"): ("lightning.pytorch.profilers.pytorch", "PyTorchProfiler.AVAILABLE_SORT_KEYS", False),
+    ("ModelPruning", "pruning_fn"): ("lightning.pytorch.callbacks.pruning", "_PYTORCH_PRUNING_FUNCTIONS", True),
+    ("ModelPruning", "parameter_names"): ("lightning.pytorch.callbacks.pruning", "ModelPruning.PARAMETER_NAMES", False),
+}
+"""String values a class's ``__init__`` compares with a closed set of its own (not its annotation):
+``(class, parameter) -> (module, attribute, ignore case)``. The attribute is read at generation
+time and must be named in the class's source; a string outside it raises when the class is built."""
+
+JSONARGPARSE_TIMEDELTA = r"^(?:(?!.*day)\d+:\d+:\d|[-\d]+ day[s]*, \d+:\d+:\d)"
+"""What LightningCLI (jsonargparse's ``timedelta_deserializer``) accepts for a ``timedelta``
+parameter: ``"h:m:s"`` or ``"d days, h:m:s"``, matched from the start."""
 
 
 def _kinds() -> dict[str, type]:
@@ -86,20 +135,180 @@ def _kinds() -> dict[str, type]:
 
 
 def _tags() -> dict[str, type]:
-    from lightning.pytorch.callbacks import Checkpoint, ModelSummary, ProgressBar, Timer
-    from lightning.pytorch.plugins import TorchSyncBatchNorm
-    from lightning.pytorch.strategies import FSDPStrategy, ModelParallelStrategy, ParallelStrategy
+    from lightning.pytorch.callbacks import (
+        BatchSizeFinder,
+        Checkpoint,
+        EarlyStopping,
+        ModelCheckpoint,
+        ModelSummary,
+        ProgressBar,
+        StochasticWeightAveraging,
+        Timer,
+    )
+    from lightning.pytorch.plugins import (
+        BitsandbytesPrecision,
+        DeepSpeedPrecision,
+        FSDPPrecision,
+        TorchSyncBatchNorm,
+        XLACheckpointIO,
+        XLAPrecision,
+    )
+    from lightning.pytorch.strategies import (
+        DDPStrategy,
+        DeepSpeedStrategy,
+        FSDPStrategy,
+        ModelParallelStrategy,
+        ParallelStrategy,
+        SingleDeviceStrategy,
+        SingleDeviceXLAStrategy,
+        XLAStrategy,
+    )
 
     return {
         "checkpoint": Checkpoint,
+        "model_checkpoint": ModelCheckpoint,
+        "early_stopping": EarlyStopping,
+        "batch_size_finder": BatchSizeFinder,
+        "swa": StochasticWeightAveraging,
         "progress_bar": ProgressBar,
         "model_summary": ModelSummary,
         "timer": Timer,
         "torch_sync_batchnorm": TorchSyncBatchNorm,
         "parallel": ParallelStrategy,
+        "ddp": DDPStrategy,
         "fsdp": FSDPStrategy,
+        "deepspeed": DeepSpeedStrategy,
         "model_parallel": ModelParallelStrategy,
+        "single_device": SingleDeviceStrategy,
+        "xla": XLAStrategy,
+        "single_xla": SingleDeviceXLAStrategy,
+        "fsdp_precision": FSDPPrecision,
+        "deepspeed_precision": DeepSpeedPrecision,
+        "xla_precision": XLAPrecision,
+        "bitsandbytes": BitsandbytesPrecision,
+        "xla_checkpoint_io": XLACheckpointIO,
     }
+
+
+def _source_tags(cls: type) -> list[str]:
+    """Tags read from Lightning's source rather than from a base class."""
+    tags = []
+    if cls in _distributed_classes():
+        tags.append("distributed")
+    try:
+        source = inspect.getsource(cls)
+    except (OSError, TypeError):
+        source = ""
+    if re.search(r"if not trainer\.loggers:\s*raise", source):
+        tags.append("needs_logger")  # its setup/on_train_start raises when the Trainer has no logger
+    return tags
+
+
+_DISTRIBUTED: list[type] = []
+
+
+def _distributed_classes() -> list[type]:
+    """The strategy classes ``_AcceleratorConnector.is_distributed`` lists (read from its source)."""
+    if not _DISTRIBUTED:
+        from lightning.pytorch.trainer.connectors import accelerator_connector as module
+
+        tree = ast.parse(inspect.getsource(module._AcceleratorConnector))
+        prop = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "is_distributed")
+        listed = next(n for n in ast.walk(prop) if isinstance(n, ast.List))
+        _DISTRIBUTED.extend(getattr(module, element.id) for element in listed.elts if isinstance(element, ast.Name))
+        if not _DISTRIBUTED:
+            raise SystemExit("_AcceleratorConnector.is_distributed changed; update _distributed_classes")
+    return _DISTRIBUTED
+
+
+def _registrations() -> dict[type, dict[str, dict[str, Any]]]:
+    """Names the Trainer resolves to each class: ``StrategyRegistry`` and ``AcceleratorRegistry``
+    (name -> class and init parameters) and the profiler names of ``_init_profiler`` (read from its
+    source, where they are a local dict)."""
+    from lightning.pytorch.accelerators import AcceleratorRegistry
+    from lightning.pytorch.strategies import StrategyRegistry
+    from lightning.pytorch.trainer import setup
+
+    out: dict[type, dict[str, dict[str, Any]]] = {}
+    for name, entry in StrategyRegistry.items():
+        out.setdefault(entry["strategy"], {})[name] = dict(entry["init_params"])
+    for name, entry in AcceleratorRegistry.items():
+        out.setdefault(entry["accelerator"], {})[name] = dict(entry.get("init_params") or {})
+    tree = ast.parse(inspect.getsource(setup._init_profiler))
+    table = next(n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "PROFILERS")
+    assert isinstance(table, ast.Dict)
+    for key, value in zip(table.keys, table.values):
+        out.setdefault(getattr(setup, ast.unparse(value)), {})[ast.literal_eval(key)] = {}  # type: ignore[arg-type]
+    return out
+
+
+def _requires(cls: type) -> list[list[str]]:
+    """The optional packages of ``cls`` and its bases (:data:`REQUIRES`), checked against their modules."""
+    owner = next((base for base in cls.__mro__ if base.__name__ in REQUIRES), None)
+    if owner is None:
+        return []
+    groups = REQUIRES[owner.__name__]
+    source = inspect.getsource(sys.modules[owner.__module__])
+    for group in groups:
+        evidence = [(n, n.replace("_", "-"), f"_{n.removeprefix('torch_').upper()}_AVAILABLE") for n in group]
+        if not any(word in source for words in evidence for word in words):
+            raise SystemExit(f"{cls.__name__}'s module no longer mentions {group}; update REQUIRES in {__file__}")
+    return [list(group) for group in groups]
+
+
+def _forwards(cls: type) -> dict[str, Any] | None:
+    target = FORWARDS.get(cls.__name__)
+    if target is None:
+        return None
+    module_name, _, name = target.rpartition(".")
+    wrapper = getattr(importlib.import_module(module_name), name)
+    tree = ast.parse(_dedent(inspect.getsource(cls)))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and ast.unparse(n.func).split(".")[-1] == name]
+    if not calls or not any(k.arg is None for k in calls[0].keywords):
+        raise SystemExit(f"{cls.__name__} no longer passes **kwargs to {name}; update FORWARDS in {__file__}")
+    passed = {k.arg for k in calls[0].keywords if k.arg is not None}
+    params = [p for p in list(inspect.signature(wrapper.__init__).parameters)[1:] if p not in passed]
+    return {"to": target, "params": params}
+
+
+def _removed(cls: type) -> str | None:
+    """The first line of the error a class's own ``__init__`` always raises (its whole body, past
+    the docstring, is one ``raise``): a class Lightning keeps only to say it is gone."""
+    init = cls.__dict__.get("__init__")
+    if init is None:
+        return None
+    try:
+        tree = ast.parse(_dedent(inspect.getsource(init)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.FunctionDef) else []
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or not isinstance(body[0].exc, ast.Call):
+        return None
+    args = body[0].exc.args
+    text = ast.literal_eval(args[0]) if args and isinstance(args[0], (ast.Constant, ast.JoinedStr)) and isinstance(args[0], ast.Constant) else ""
+    return str(text).strip().splitlines()[0] if text else f"{cls.__name__} cannot be built"
+
+
+def _dedent(source: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(source)
+
+
+def _choices(cls: type, name: str) -> dict[str, Any] | None:
+    spec = CHOICES.get((cls.__name__, name))
+    if spec is None:
+        return None
+    module_name, attribute, ignore_case = spec
+    value: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        value = getattr(value, part)
+    if attribute.split(".")[-1] not in inspect.getsource(cls):
+        raise SystemExit(f"{cls.__name__} no longer checks {attribute}; update CHOICES in {__file__}")
+    values = sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    return {"values": [str(v) for v in values], "ignore_case": ignore_case, "source": f"{module_name}.{attribute}"}
 
 
 # ------------------------------------------------------------------------------ types
@@ -120,11 +329,21 @@ def toml_type(annotation: Any) -> dict[str, Any] | None:
         return None
     if annotation in _SCALARS:
         return dict(_SCALARS[annotation])
+    if annotation is datetime.timedelta:
+        return {
+            "type": "string",
+            "pattern": JSONARGPARSE_TIMEDELTA,
+            "x-pattern-words": 'a duration "h:m:s" or "d days, h:m:s"',
+            "x-python": "datetime.timedelta",
+        }
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        values = [m.value for m in annotation]
-        if all(isinstance(v, str) for v in values):
-            return {"type": "string", "enum": values}
-        return None
+        # LightningCLI (jsonargparse) reads an enum from its members' names.
+        return {"type": "string", "enum": list(annotation.__members__), "x-python": f"{annotation.__module__}.{annotation.__qualname__}"}
+    if isinstance(annotation, type):
+        kinds = [kind for kind, base in _kinds().items() if issubclass(annotation, base)]
+        if kinds:
+            # A Lightning object: a class_path table, or its import path or class name as a string.
+            return {"class": kinds}
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Literal:
@@ -166,9 +385,17 @@ def _optional(annotation: Any) -> bool:
 
 
 def _merge_strings(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A plain string arm absorbs string enums (``Union[str, Literal["a"]]`` is any string)."""
+    """A plain string arm absorbs string enums and patterns (``Union[str, Literal["a"]]`` is any
+    string); string enums merge into one (``Union[ShardingStrategy, Literal[...]]``)."""
     if {"type": "string"} in parts:
-        parts = [p for p in parts if not (p.get("type") == "string" and "enum" in p)]
+        parts = [p for p in parts if not (p.get("type") == "string" and ("enum" in p or "pattern" in p))]
+    enums = [p for p in parts if p.get("type") == "string" and set(p) <= {"type", "enum", "x-python"} and "enum" in p]
+    if len(enums) > 1:
+        merged = {"type": "string", "enum": list(dict.fromkeys(v for p in enums for v in p["enum"]))}
+        python = [p["x-python"] for p in enums if "x-python" in p]
+        if python:
+            merged["x-python"] = python[0]
+        parts = [merged if p is enums[0] else p for p in parts if p is enums[0] or p not in enums]
     if {"type": "number"} in parts:
         parts = [p for p in parts if p != {"type": "integer"}]
     return parts
@@ -253,10 +480,50 @@ def class_doc(cls: type) -> str:
 # ---------------------------------------------------------------------------- classes
 
 def _signature(cls: type) -> inspect.Signature:
+    """``cls.__init__``'s signature with each annotation evaluated on its own, in its module's
+    namespace plus the names the module imports only for type checkers (``if TYPE_CHECKING:``), so
+    ``timeout: "timedelta"`` and ``sharding_strategy: "_SHARDING_STRATEGY"`` become real types; an
+    annotation that still cannot be evaluated stays a string (and gets no TOML type)."""
+    sig = inspect.signature(cls.__init__)
+    namespace = _type_checking_namespace(inspect.unwrap(cls.__init__))
+    params = []
+    for p in sig.parameters.values():
+        if p.annotation is not p.empty:
+            holder = lambda: None  # noqa: E731 - a carrier for one annotation
+            holder.__annotations__ = {"value": p.annotation}
+            try:  # evaluates strings and ForwardRefs nested in Optional[...] alike
+                p = p.replace(annotation=typing.get_type_hints(holder, globalns=namespace)["value"])
+            except Exception:  # noqa: BLE001 - not evaluable even so: keep it as written
+                pass
+        params.append(p)
+    return sig.replace(parameters=params)
+
+
+_NAMESPACES: dict[str, dict[str, Any]] = {}
+
+
+def _type_checking_namespace(function: Any) -> dict[str, Any]:
+    """The globals of ``function``'s module with its ``if TYPE_CHECKING:`` blocks executed."""
+    module = sys.modules.get(getattr(function, "__module__", ""), None)
+    if module is None:
+        return dict(getattr(function, "__globals__", {}))
+    cached = _NAMESPACES.get(module.__name__)
+    if cached is not None:
+        return cached
+    namespace = dict(vars(module))
     try:
-        return inspect.signature(cls.__init__, eval_str=True)
-    except Exception:  # noqa: BLE001 - an annotation that cannot be evaluated: keep the raw one
-        return inspect.signature(cls.__init__)
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        tree = ast.Module(body=[], type_ignores=[])
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            for statement in node.body:
+                try:
+                    exec(compile(ast.Module(body=[statement], type_ignores=[]), module.__name__, "exec"), namespace)  # noqa: S102
+                except Exception:  # noqa: BLE001 - an optional import that is missing here
+                    continue
+    _NAMESPACES[module.__name__] = namespace
+    return namespace
 
 
 def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
@@ -285,6 +552,9 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
             entry["nullable"] = True  # None is accepted, though it is not the default (YAML's null)
         if p.name in docs:
             entry["doc"] = docs[p.name]
+        choices = _choices(cls, p.name)
+        if choices is not None:
+            entry["choices"] = choices
         params[p.name] = entry
     info: dict[str, Any] = {
         "kind": kind,
@@ -299,9 +569,21 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
         info["kwargs"] = _cli_takes_kwargs(cls)
     if kind == "precision" and cls.__name__.endswith("Plugin"):
         info["deprecated"] = True  # the 1.x names Lightning 2.x keeps as aliases
-    tags = sorted(tag for tag, base in _tags().items() if issubclass(cls, base))
+    tags = sorted({*(tag for tag, base in _tags().items() if issubclass(cls, base)), *_source_tags(cls)})
     if tags:
         info["tags"] = tags
+    registered = _REGISTERED.get(cls)
+    if registered:
+        info["registered"] = {name: registered[name] for name in sorted(registered)}
+    requires = _requires(cls)
+    if requires:
+        info["requires"] = requires
+    forwards = _forwards(cls)
+    if forwards:
+        info["forwards"] = forwards
+    removed = _removed(cls)
+    if removed:
+        info["removed"] = removed
     if kind == "callback" and cls.state_dict is not Callback.state_dict:
         info["stateful"] = True
         if cls.state_key is not Callback.state_key:
@@ -311,6 +593,19 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
                 raise SystemExit(f"{cls.__name__}.state_key changed; update STATE_KEY_ARGS in {__file__}")
             info["state_key"] = args
     return info
+
+
+_REGISTERED: dict[type, dict[str, dict[str, Any]]] = {}
+
+REMOVED_KINDS = {"lightning.pytorch.loggers.": "logger", "lightning.pytorch.callbacks.": "callback", "lightning.pytorch.strategies.": "strategy"}
+"""The kind of a class Lightning keeps only to raise (it derives from no base class), by its module."""
+
+
+def _kind_of(cls: type, kinds: dict[str, type]) -> str | None:
+    kind = next((k for k, base in kinds.items() if issubclass(cls, base)), None)
+    if kind is None and cls.__module__.startswith("lightning.") and _removed(cls):
+        kind = next((k for prefix, k in REMOVED_KINDS.items() if cls.__module__.startswith(prefix)), None)
+    return kind
 
 
 CORE_MODULES = frozenset({"lightning.pytorch", "lightning.pytorch.core"})
@@ -343,17 +638,19 @@ def build() -> dict[str, Any]:
     import lightning
 
     kinds = _kinds()
+    _REGISTERED.clear()
+    _REGISTERED.update(_registrations())
     found: dict[type, set[str]] = {}
     for module in _modules():
         for attr in dir(module):
             obj = getattr(module, attr, None)
-            if inspect.isclass(obj) and any(issubclass(obj, base) for base in kinds.values()) and obj.__name__ == attr:
+            if inspect.isclass(obj) and _kind_of(obj, kinds) and obj.__name__ == attr:
                 if module.__name__ in CORE_MODULES and not any(issubclass(obj, kinds[k]) for k in CLI_RESOLVED_KINDS):
                     continue  # the core packages re-export Callback too; keep its public spellings as they were
                 found.setdefault(obj, set()).add(f"{module.__name__}.{attr}")
     classes: dict[str, Any] = {}
     for cls, paths in found.items():
-        kind = next(k for k, base in kinds.items() if issubclass(cls, base))
+        kind = _kind_of(cls, kinds)
         defining = f"{cls.__module__}.{cls.__qualname__}"
         paths.add(defining)
         paths = {p for p in paths if not any(part.startswith("_") for part in p.split("."))} or paths

@@ -196,7 +196,17 @@ class _Reader:
                 )
         tag = node.tag
         if isinstance(node, Y.ScalarNode):
-            return self.scalar(loader, node, path)
+            try:
+                return self.scalar(loader, node, path)
+            except (ValueError, TypeError, OverflowError) as error:  # `!!float 1#x`, `!!int abc`
+                start, end = self.scalar_span(node)
+                raise DocumentError(
+                    "TL001",
+                    f"YAML syntax error: `{tag.rpartition(':')[2]}` value `{node.value}` cannot be read "
+                    f"({' '.join(str(error).split())}); LightningCLI cannot load this file",
+                    self.span(start, end),
+                    self.path,
+                ) from None
         if isinstance(node, Y.MappingNode) and tag == Y.MAP:
             active.add(ident)
             try:

@@ -13,10 +13,6 @@ from trainer_lint.rules.hardware.connector import (
     SHARDED_PRECISIONS,
     XLA_PRECISIONS,
     facts,
-    is_deepspeed,
-    is_fsdp,
-    is_xla,
-    say_strategy,
 )
 
 
@@ -103,10 +99,10 @@ class Fp16MixedOnCpu(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.precision != "16-mixed" or f.runs_on != "cpu":
-            return
-        if is_fsdp(f.strategy) or is_deepspeed(f.strategy) or is_xla(f.strategy):
-            return  # those strategies build their own precision plugin (or raise first)
+        if f.precision != "16-mixed" or f.runs_on != "cpu" or f.accelerator_from != "flag":
+            return  # an accelerator *object* gets no fallback: it trains in fp32 (TL608)
+        if f.precision_plugin is not None or any(f.strategy_has(t) for t in ("fsdp", "deepspeed", "xla", "single_xla")):
+            return  # a precision plugin wins; those strategies build their own (or raise first)
         fix = Fix('Replace with "bf16-mixed"', (Edit(PRECISION_KEY, "value", '"bf16-mixed"'),), safe=True)
         yield self.report(
             PRECISION_KEY,
@@ -156,18 +152,18 @@ class PrecisionUnsupportedByStrategy(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.precision is None:
-            return
+        if f.precision is None or f.precision_plugin is not None:
+            return  # with a precision plugin the flag is not used (or conflicts: TL341, TL515)
         written = f"`precision = {show(ctx.trainer['precision'])}`"
-        if is_fsdp(f.strategy) or is_deepspeed(f.strategy):
+        if f.strategy_has("fsdp") or f.strategy_has("deepspeed"):
             if f.precision not in SHARDED_PRECISIONS:
-                name = "FSDP" if is_fsdp(f.strategy) else "DeepSpeed"
+                name = "FSDP" if f.strategy_has("fsdp") else "DeepSpeed"
                 yield self.report(
                     PRECISION_KEY,
-                    f"{written} is not supported by {say_strategy(ctx)}; {name} takes "
+                    f"{written} is not supported by {f.describe_strategy()}; {name} takes "
                     + ", ".join(f'"{p}"' for p in SHARDED_PRECISIONS),
                 )
-        elif f.strategy in ("xla", "xla_debug") or (f.accelerator == "tpu" and f.strategy == "auto"):
+        elif f.strategy_has("xla") or f.strategy_has("single_xla") or (f.accelerator == "tpu" and f.strategy == "auto"):
             if f.precision not in XLA_PRECISIONS:
                 yield self.report(
                     PRECISION_KEY,
