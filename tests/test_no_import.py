@@ -129,10 +129,12 @@ def test_check_loads_no_torch_or_lightning(tmp_path, fmt):
     assert not marker.exists()
 
 
-def test_server_never_imports_what_a_config_names(tmp_path):
+@pytest.mark.parametrize("fmt", ["toml", "yaml"])
+def test_server_never_imports_what_a_config_names(tmp_path, fmt):
     """`trainer-lint server` lints, completes, hovers and goes to definition on a config naming a
     planted module (found on the file system, read with ast), and never imports it, nor torch or
-    Lightning: the modules the server process loaded are dumped when it exits."""
+    Lightning: the modules the server process loaded are dumped when it exits. Serving TOML
+    alone does not import PyYAML either."""
     import asyncio
 
     pytest = __import__("pytest")
@@ -143,7 +145,7 @@ def test_server_never_imports_what_a_config_names(tmp_path):
 
     from lsp_client import Session, split_cursor
 
-    marker, config, env = _plant(tmp_path)
+    marker, config, env = _plant(tmp_path, fmt)
     dump = tmp_path / "modules.json"
     wrapper = (
         "import atexit, json, sys\n"
@@ -151,13 +153,13 @@ def test_server_never_imports_what_a_config_names(tmp_path):
         "from trainer_lint.server import main\n"
         "sys.exit(main())\n"
     )
-    text = config.read_text().replace('class_path = "planted.models.Net"', 'class_path = "planted.models.N«»et"', 1)
+    text = config.read_text().replace("planted.models.Net", "planted.models.N«»et", 1)
     text, position = split_cursor(text)
 
     async def session():
         server = await Session.start([sys.executable, "-c", wrapper], tmp_path, env=env)
         try:
-            uri = server.open("cfg.toml", text)
+            uri = server.open(config.name, text, language=fmt)
             diagnostics = await server.diagnostics(uri, version=1)
             hover = await server.hover(uri, position)
             found = await server.definition(uri, position)
@@ -173,4 +175,5 @@ def test_server_never_imports_what_a_config_names(tmp_path):
     heavy = [m for m in modules if m.split(".")[0] in {"torch", "lightning", "pytorch_lightning", "lightning_fabric", "planted"}]
     assert heavy == []
     assert "pygls" in {m.split(".")[0] for m in modules}  # it really served through pygls
+    assert ("yaml" in modules) == (fmt == "yaml")  # PyYAML for YAML documents only
     assert not marker.exists()

@@ -102,6 +102,12 @@ class _Reader:
             loader = Y.Loader(self.text)
         except Y.YAMLError as error:  # a character YAML does not allow (a ReaderError)
             raise self.syntax_error(error) from None
+        except UnicodeEncodeError as error:  # a lone surrogate (text from the library API; files are decoded)
+            position = min(max(int(error.start), 0), len(self.text))
+            raise DocumentError(
+                "TL001", f"the character U+{ord(self.text[position]):04X} is not allowed in YAML (a lone surrogate)",
+                self.span(position, min(position + 1, len(self.text))), self.path,
+            ) from None
         try:
             try:
                 documents = []
