@@ -70,6 +70,21 @@ def test_removed_arguments(before: str, after: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # TL344: a dotted path in strategy/accelerator is a name to the Trainer; the table builds the class
+        ('strategy = "lightning.pytorch.strategies.DDPStrategy"  # mine', 'strategy = { class_path = "lightning.pytorch.strategies.DDPStrategy" }  # mine'),
+        ('accelerator = "lightning.pytorch.accelerators.CPUAccelerator"', 'accelerator = { class_path = "lightning.pytorch.accelerators.CPUAccelerator" }'),
+        # TL540: the same class in the distribution that reads the config (lightning by default)
+        ('strategy = { class_path = "pytorch_lightning.strategies.DDPStrategy" }', 'strategy = { class_path = "lightning.pytorch.strategies.DDPStrategy" }'),
+        ('plugins = ["lightning_fabric.plugins.environments.SLURMEnvironment"]', 'plugins = ["lightning.fabric.plugins.environments.SLURMEnvironment"]'),
+    ],
+)
+def test_object_fixes(before: str, after: str) -> None:
+    assert fixed(f"[trainer]\n{before}\n") == f"[trainer]\n{after}\n"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         '[trainer]\ngpus = 2\naccelerator = "cuda"\n',  # accelerator already set
@@ -286,5 +301,19 @@ def test_unsafe_fixes_never_rewrite_a_class_path() -> None:
     )
     after, count, result = fix_text(text, "t.toml", unsafe=True)
     assert after == text and count == 0
-    assert {d.code for d in result.diagnostics} >= {"TL500", "TL101", "TL520"}
+    assert {d.code for d in result.diagnostics} >= {"TL500", "TL520"}
+    # a profiler class name is resolved like any other bare class name: unknown, it is TL520 with a
+    # did-you-mean (LightningCLI would take a project class of that name), never rewritten
+    assert any(d.code == "TL520" and "SimpleProfiler" in d.message for d in result.diagnostics)
 
+
+
+def test_fix_text_keeps_a_leading_bom_when_no_fix_applies():
+    """An unsafe rename that would duplicate a key is refused: the text comes back as it was given,
+    byte for byte, BOM included (found by the fuzz)."""
+    from trainer_lint.fixer import fix_text
+
+    text = "\ufeff[trainer]\naccelerator = 16\nccelerator = []\n"
+    for unsafe in (False, True):
+        after, fixed, _ = fix_text(text, "c.toml", unsafe=unsafe)
+        assert (after, fixed) == (text, 0)

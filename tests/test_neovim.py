@@ -1,7 +1,8 @@
 """A real editor: headless Neovim (Debian's ``neovim`` package) starts ``trainer-lint server``
 with its built-in LSP client, opens a config, and shows the diagnostics ``check`` reports, at
 the same places; then it applies the server's "fix all safe problems" action with its own
-workspace-edit code and shows what remains (tests/editors/neovim.lua does the editor side)."""
+workspace-edit code and shows what remains (tests/editors/neovim.lua does the editor side). Once
+with a TOML config, once with a YAML one."""
 
 from __future__ import annotations
 
@@ -30,6 +31,20 @@ CONFIG = (
     "max_epoch = 3\n"
 )
 
+YAML_CONFIG = (
+    "trainer:\n"
+    "  barebones: true   # réglages 😋\n"
+    "  logger: true\n"
+    "  precision: 16\n"
+    "  max_epoch: 3\n"
+)
+
+CASES = {
+    "toml": ("train.toml", CONFIG, 'precision = "16-mixed"'),
+    "yaml": ("train.yaml", YAML_CONFIG, '  precision: "16-mixed"'),
+}
+"""Per format: the file, its text, and the line "fix all" writes."""
+
 
 def _nvim() -> str:
     found = shutil.which("nvim")
@@ -40,10 +55,14 @@ def _nvim() -> str:
     return found
 
 
-def test_neovim_shows_the_servers_diagnostics_and_applies_its_fixes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("syntax", sorted(CASES))
+def test_neovim_shows_the_servers_diagnostics_and_applies_its_fixes(tmp_path: Path, syntax: str) -> None:
     nvim = _nvim()
-    config = tmp_path / "train.toml"
-    config.write_text(CONFIG, encoding="utf-8")
+    if syntax == "yaml":
+        pytest.importorskip("yaml", reason="YAML configs need PyYAML (the yaml extra)")
+    name, text, fixed_line = CASES[syntax]
+    config = tmp_path / name
+    config.write_text(text, encoding="utf-8")
     out = tmp_path / "out.json"
     env = {**server_env(), "TL_FILE": str(config), "TL_ROOT": str(tmp_path), "TL_OUT": str(out), "TL_CMD": json.dumps(server_command())}
     done = subprocess.run(
@@ -60,7 +79,7 @@ def test_neovim_shows_the_servers_diagnostics_and_applies_its_fixes(tmp_path: Pa
         capture_output=True, text=True, env=server_env(), timeout=120,
     )
     expected = json.loads(check.stdout)["diagnostics"]
-    lines = CONFIG.split("\n")
+    lines = text.split("\n")
 
     def byte(line: int, column: int) -> int:  # Neovim columns are byte offsets into the line
         return len(lines[line - 1][: column - 1].encode("utf-8"))
@@ -73,7 +92,7 @@ def test_neovim_shows_the_servers_diagnostics_and_applies_its_fixes(tmp_path: Pa
 
     # the fix-all action, applied by Neovim: `precision = 16` becomes "16-mixed", as --fix does
     assert result["applied"] and "Fix all safe problems" in result["applied"]
-    assert 'precision = "16-mixed"' in result["lines"]
+    assert fixed_line in result["lines"]
     assert result["changed"]
     assert "TL320" not in {d["code"] for d in result["after"]}
     assert "TL103" in {d["code"] for d in result["after"]}  # an unsafe fix is not part of "fix all"

@@ -129,6 +129,56 @@ def test_check_loads_no_torch_or_lightning(tmp_path, fmt):
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("fmt", ["toml", "yaml"])
+def test_server_never_imports_what_a_config_names(tmp_path, fmt):
+    """`trainer-lint server` lints, completes, hovers and goes to definition on a config naming a
+    planted module (found on the file system, read with ast), and never imports it, nor torch or
+    Lightning: the modules the server process loaded are dumped when it exits. Serving TOML
+    alone does not import PyYAML either."""
+    import asyncio
+
+    pytest = __import__("pytest")
+    pytest.importorskip("pygls")
+    pytest.importorskip("pytest_lsp")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from lsprotocol import types as T
+
+    from lsp_client import Session, split_cursor
+
+    marker, config, env = _plant(tmp_path, fmt)
+    dump = tmp_path / "modules.json"
+    wrapper = (
+        "import atexit, json, sys\n"
+        f"atexit.register(lambda: open({str(dump)!r}, 'w').write(json.dumps(sorted(sys.modules))))\n"
+        "from trainer_lint.server import main\n"
+        "sys.exit(main())\n"
+    )
+    text = config.read_text().replace("planted.models.Net", "planted.models.N«»et", 1)
+    text, position = split_cursor(text)
+
+    async def session():
+        server = await Session.start([sys.executable, "-c", wrapper], tmp_path, env=env)
+        try:
+            uri = server.open(config.name, text, language=fmt)
+            diagnostics = await server.diagnostics(uri, version=1)
+            hover = await server.hover(uri, position)
+            found = await server.definition(uri, position)
+            items = await server.completion(uri, T.Position(position.line + 1, 13))
+            return diagnostics, hover, found, items
+        finally:
+            await server.stop()
+
+    diagnostics, _, found, _ = asyncio.run(session())
+    assert [Path(f.uri).name for f in found] == ["models.py"]  # found by reading files
+    assert dump.is_file(), "the server did not exit normally"
+    modules = json.loads(dump.read_text())
+    heavy = [m for m in modules if m.split(".")[0] in {"torch", "lightning", "pytorch_lightning", "lightning_fabric", "planted"}]
+    assert heavy == []
+    assert "pygls" in {m.split(".")[0] for m in modules}  # it really served through pygls
+    assert ("yaml" in modules) == (fmt == "yaml")  # PyYAML for YAML documents only
+    assert not marker.exists()
+
+
 def test_release_selection_imports_nothing_it_names(tmp_path):
     """Choosing the release (a range in a project file, the installed distribution, an older
     release's snapshot) reads files only: no torch, no Lightning, no importlib.metadata."""
@@ -149,51 +199,4 @@ def test_release_selection_imports_nothing_it_names(tmp_path):
     assert versions == ["2.0.0", "2.4.0"]
     heavy = [m for m in modules if m.split(".")[0] in {"torch", "lightning", "pytorch_lightning", "lightning_fabric", "planted"}]
     assert heavy == [] and "importlib.metadata" not in modules
-    assert not marker.exists()
-
-
-def test_server_never_imports_what_a_config_names(tmp_path):
-    """`trainer-lint server` lints, completes, hovers and goes to definition on a config naming a
-    planted module (found on the file system, read with ast), and never imports it, nor torch or
-    Lightning: the modules the server process loaded are dumped when it exits."""
-    import asyncio
-
-    pytest = __import__("pytest")
-    pytest.importorskip("pygls")
-    pytest.importorskip("pytest_lsp")
-    sys.path.insert(0, str(Path(__file__).parent))
-    from lsprotocol import types as T
-
-    from lsp_client import Session, split_cursor
-
-    marker, config, env = _plant(tmp_path)
-    dump = tmp_path / "modules.json"
-    wrapper = (
-        "import atexit, json, sys\n"
-        f"atexit.register(lambda: open({str(dump)!r}, 'w').write(json.dumps(sorted(sys.modules))))\n"
-        "from trainer_lint.server import main\n"
-        "sys.exit(main())\n"
-    )
-    text = config.read_text().replace('class_path = "planted.models.Net"', 'class_path = "planted.models.N«»et"', 1)
-    text, position = split_cursor(text)
-
-    async def session():
-        server = await Session.start([sys.executable, "-c", wrapper], tmp_path, env=env)
-        try:
-            uri = server.open("cfg.toml", text)
-            diagnostics = await server.diagnostics(uri, version=1)
-            hover = await server.hover(uri, position)
-            found = await server.definition(uri, position)
-            items = await server.completion(uri, T.Position(position.line + 1, 13))
-            return diagnostics, hover, found, items
-        finally:
-            await server.stop()
-
-    diagnostics, _, found, _ = asyncio.run(session())
-    assert [Path(f.uri).name for f in found] == ["models.py"]  # found by reading files
-    assert dump.is_file(), "the server did not exit normally"
-    modules = json.loads(dump.read_text())
-    heavy = [m for m in modules if m.split(".")[0] in {"torch", "lightning", "pytorch_lightning", "lightning_fabric", "planted"}]
-    assert heavy == []
-    assert "pygls" in {m.split(".")[0] for m in modules}  # it really served through pygls
     assert not marker.exists()

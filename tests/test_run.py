@@ -385,13 +385,30 @@ def test_rejected_init_args_are_one_line(tmp_path, capsys, user_module, init_arg
 
 
 def test_rejected_trainer_arguments_are_one_line(tmp_path, capsys, user_module):
-    # Lint cannot know which strategies a (made-up) accelerator object supports; the Trainer can.
+    # Lint only notes (TL316) that DeepSpeed needs a package this machine lacks; the class raises.
     cfg = write(tmp_path / "cfg.toml", FAST)
-    assert launch.run(cfg, sets=['trainer.strategy="lightning.pytorch.strategies.DeepSpeedStrategy"']) == 1
+    setting = 'trainer.strategy={ class_path = "lightning.pytorch.strategies.DeepSpeedStrategy" }'
+    assert launch.run(cfg, sets=[setting]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err, err
     (line,) = _error_lines(err)
-    assert line.startswith('trainer-lint: --set trainer.strategy="lightning.pytorch.strategies.DeepSpeedStrategy": trainer.strategy: cannot build')
+    assert line.startswith(f"trainer-lint: --set {setting}: trainer.strategy: cannot build"), line
+
+
+def test_dotted_strategy_string_is_a_lint_error_not_a_class(tmp_path, capsys):
+    # The Trainer (and LightningCLI) read a string strategy as a name: `run` must not build the class.
+    cfg = write(tmp_path / "cfg.toml", FAST)
+    assert launch.run(cfg, sets=['trainer.strategy="lightning.pytorch.strategies.DDPStrategy"'], selection=_without("TL344")) == 1
+    err = capsys.readouterr().err
+    assert "invalid strategy name" in err, err
+    assert launch.run(cfg, sets=['trainer.strategy="lightning.pytorch.strategies.DDPStrategy"']) == 1
+    assert "TL344" in capsys.readouterr().out
+
+
+def _without(code):
+    from trainer_lint.engine import Selection
+
+    return Selection(select=("TL",), ignore=(code,))
 
 
 def test_exception_in_user_code_shows_traceback(tmp_path, capsys, user_module):

@@ -132,3 +132,102 @@ def test_sources_and_project_classes_without_importing(tmp_path) -> None:
     assert knowledge.source("pkg.Nothing", "model") is None
     found = knowledge.source(CHECKPOINT, "callbacks")
     assert found is not None and found[0].endswith("model_checkpoint.py")
+
+
+# ------------------------------------------------------------------------ YAML cursor
+
+
+def at_yaml(source: str) -> cursor.Scan:
+    """The YAML scan of ``source`` with the cursor at ``§`` (``|`` is a YAML block scalar)."""
+    offset = source.index("§")
+    return cursor.scan(source[:offset] + source[offset + 1 :], offset, "yaml")
+
+
+CALLBACK = "trainer:\n  callbacks:\n    - class_path: " + CHECKPOINT + "\n"
+
+
+@pytest.mark.parametrize(
+    "source, kind, path, prefix",
+    [
+        ("trainer:\n  max_ep§", "key", ("trainer",), "max_ep"),  # half-typed, no colon yet
+        ("trainer:\n  §\n", "key", ("trainer",), ""),
+        ("trainer:\n  max_epochs: 3\n  §\n  precision: 16\n", "key", ("trainer",), ""),
+        ("trainer:\n  max_epochs: 3\n§", "key", (), ""),
+        ("§", "key", (), ""),
+        ("trainer:\n  precision: §\n", "value", ("trainer", "precision"), ""),
+        ("trainer:\n  precision:§\n", "value", ("trainer", "precision"), ""),
+        ("trainer:\n  precision: bf16-m§ixed\n", "value", ("trainer", "precision"), "bf16-m"),
+        ('trainer:\n  strategy: "DD§"\n', "value", ("trainer", "strategy"), "DD"),
+        ("trainer:\n  strategy: 'dd§\n", "value", ("trainer", "strategy"), "dd"),  # unclosed quote
+        ("trainer:\n  callbacks:\n    - class_path: §\n", "value", ("trainer", "callbacks", 0, "class_path"), ""),
+        ("trainer:\n  callbacks:\n  - class_path: a.B\n  - class_path: §\n", "value", ("trainer", "callbacks", 1, "class_path"), ""),
+        (CALLBACK + "      init_args:\n        monitor: val_loss\n        §\n", "key", ("trainer", "callbacks", 0, "init_args"), ""),
+        (CALLBACK + "      init_args:\n        mon§\n", "key", ("trainer", "callbacks", 0, "init_args"), "mon"),
+        (CALLBACK + "      init_args: {monitor: x, §}\n", "key", ("trainer", "callbacks", 0, "init_args"), ""),
+        (CALLBACK + "      init_args: {monitor: x,\n        mo§\n", "key", ("trainer", "callbacks", 0, "init_args"), "mo"),
+        (CALLBACK + "      init_args:\n        save_last: §\n", "value", ("trainer", "callbacks", 0, "init_args", "save_last"), ""),
+        ("trainer:\n  callbacks:\n    - init_args:\n        §\n      class_path: a.B\n", "key", ("trainer", "callbacks", 0, "init_args"), ""),
+        ("trainer:\n  callbacks:\n    - cla§\n", "key", ("trainer", "callbacks", 0), "cla"),
+        ("trainer: {max_epochs: 3, precision: bf1§}", "value", ("trainer", "precision"), "bf1"),
+        ("trainer:\n  callbacks: [{class_path: a.B}, {class_path: §}]\n", "value", ("trainer", "callbacks", 1, "class_path"), ""),
+        ("{trainer: {callbacks: [{class_path: a.B, init_args: {§}}]}}", "key", ("trainer", "callbacks", 0, "init_args"), ""),
+        ("trainer:\n  devices: [0, §]\n", "value", ("trainer", "devices", 1), ""),
+        ("trainer:\n  logger:\n    class_path: x\n    init_args:\n      name: §\n", "value", ("trainer", "logger", "init_args", "name"), ""),
+        ("trainer:\n  max_epochs: 3 # co§mment\n", "none", (), ""),
+        ("trainer:\n  callbacks:\n    - class_path: a.B\n    §\n", "none", (), ""),  # where the next `-` goes
+        ("run: |\n  trainer: §\n", "none", (), ""),  # inside a block scalar
+        ("a: |\n  text\ntrainer:\n  max_ep§\n", "key", ("trainer",), "max_ep"),
+        ("\ufefftrainer:\r\n  max_epochs: 3\r\n  §\r\n", "key", ("trainer",), ""),  # BOM, CRLF
+        ("trainer:\n\tmax_ep§\n", "key", ("trainer",), "max_ep"),  # a tab (TL005), still followed
+        ("trainer: &base\n  §\n", "key", ("trainer",), ""),
+        ("x: 1\n---\ntrainer:\n  §\n", "key", ("trainer",), ""),
+        ("trainer:\n  callbacks: [\n    {class_path: a.B,\n     init_args: {mon§\n  max_epochs: 3\n", "key", ("trainer", "callbacks", 0, "init_args"), "mon"),
+    ],
+)
+def test_yaml_cursor(source: str, kind: str, path: tuple, prefix: str) -> None:
+    found = at_yaml(source).cursor
+    assert (found.kind, found.path, found.prefix) == (kind, path, prefix)
+
+
+def test_yaml_cursor_finds_the_class_path_beside_it_before_or_after() -> None:
+    found = at_yaml("trainer:\n  callbacks:\n    - init_args:\n        §\n      class_path: a.B\n    - class_path: c.D\n  max_epochs: 3\n")
+    assert found.scalars[("trainer", "callbacks", 0, "class_path")] == "a.B"
+    assert found.scalars[("trainer", "callbacks", 1, "class_path")] == "c.D"
+    assert found.scalars[("trainer", "max_epochs")] == "3"
+    flow = at_yaml("trainer:\n  callbacks: [{init_args: {§}, class_path: 'a.B'}]\n")
+    assert flow.scalars[("trainer", "callbacks", 0, "class_path")] == "a.B"
+
+
+def test_yaml_cursor_never_raises_on_garbage() -> None:
+    """The scanner itself (not the guard around it) follows any text to its end."""
+    import random
+
+    from trainer_lint.server.yaml_cursor import _Scanner
+
+    rng = random.Random(0)
+    alphabet = "[]{}:,-|>&*!?#'\"\n\r\t  ab1\x00😋\\\ufeff"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        _Scanner(text, rng.randint(0, len(text))).run()
+
+
+def test_yaml_cursor_needs_no_yaml_parser() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom trainer_lint.server import cursor\n"
+        "found = cursor.scan('trainer:\\n  max_ep', 17, 'yaml').cursor\n"
+        "print(found.kind, found.path, 'yaml' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["key", "('trainer',)", "False"]
+
+
+def test_yaml_values_are_spelled_as_yaml() -> None:
+    from trainer_lint.server.completion import yaml_text
+
+    assert yaml_text("bf16-mixed") == "bf16-mixed"
+    assert yaml_text("ddp", '"') == '"ddp"' and yaml_text("ddp", "'") == "'ddp'"
+    assert yaml_text("on") == '"on"'  # plain `on` is a boolean to LightningCLI
+    assert yaml_text(16) == "16" and yaml_text(True) == "true"

@@ -65,3 +65,52 @@ def test_schema_completes_init_args():
     assert "additionalProperties" not in wandb  # takes **kwargs
     packaged = json.loads(PACKAGED_SCHEMA.read_text(encoding="utf-8"))
     assert "allOf" not in packaged["definitions"]["ClassPathConfig"]
+
+
+def _params(name):
+    data = classes.load()["classes"]
+    return next(d for d in data.values() if d["name"] == name)
+
+
+def test_annotations_are_precise_enough_for_durations_literals_enums_and_objects():
+    ddp = _params("DDPStrategy")["params"]
+    assert ddp["timeout"]["type"]["x-python"] == "datetime.timedelta"  # Optional[timedelta]
+    assert ddp["start_method"]["type"]["enum"] == ["popen", "spawn", "fork", "forkserver"]  # Literal
+    assert ddp["precision_plugin"]["type"] == {"class": ["precision"]}  # Optional[Precision]
+    assert ddp["accelerator"]["type"] == {"class": ["accelerator"]}  # a ForwardRef inside Optional
+    fsdp = _params("FSDPStrategy")["params"]
+    # `"_SHARDING_STRATEGY"` is defined under `if TYPE_CHECKING:`: an enum (by member name) or a Literal
+    assert set(fsdp["sharding_strategy"]["type"]["enum"]) == {"FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD", "_HYBRID_SHARD_ZERO2"}
+    assert _params("SLURMEnvironment")["params"]["requeue_signal"]["type"]["x-python"] == "signal.Signals"
+
+
+def test_registries_packages_forwarded_kwargs_and_closed_sets_are_generated():
+    assert classes.registered("strategy", "DDP_Spawn").name == "DDPStrategy"
+    assert classes.registered("strategy", "fsdp_cpu_offload").registered["fsdp_cpu_offload"] == {"cpu_offload": True}
+    assert classes.registered("accelerator", "tpu").name == "XLAAccelerator"
+    assert classes.registered("profiler", "xla").requires == [["torch_xla"]]
+    assert classes.resolve("lightning.pytorch.loggers.TensorBoardLogger").requires == [["tensorboard", "tensorboardX"]]
+    forwards = classes.resolve("lightning.pytorch.strategies.DDPStrategy").forwards
+    assert forwards["to"] == "torch.nn.parallel.DistributedDataParallel"
+    assert "find_unused_parameters" in forwards["params"] and "device_ids" not in forwards["params"]  # Lightning passes device_ids
+    pruning = classes.resolve("lightning.pytorch.callbacks.ModelPruning").params
+    assert pruning["pruning_fn"]["choices"]["ignore_case"] is True
+    assert "l1_unstructured" in pruning["pruning_fn"]["choices"]["values"]
+    assert classes.resolve("LearningRateMonitor", "callbacks").has("needs_logger")
+    assert classes.resolve("lightning.pytorch.strategies.DDPStrategy").has("distributed")
+    assert not classes.resolve("lightning.pytorch.strategies.SingleDeviceStrategy").has("distributed")
+
+
+def test_families():
+    assert classes.family("pytorch_lightning.callbacks.Timer") == "pytorch_lightning"
+    assert classes.family("lightning_fabric.plugins.environments.SLURMEnvironment") == "pytorch_lightning"
+    assert classes.family("lightning.fabric.plugins.environments.SLURMEnvironment") == "lightning"
+    assert classes.family("Timer") is None and classes.family("my.pkg.X") is None
+    assert classes.in_family("lightning_fabric.plugins.io.TorchCheckpointIO", "lightning") == "lightning.fabric.plugins.io.TorchCheckpointIO"
+    assert classes.in_family("lightning.pytorch.callbacks.Timer", "pytorch_lightning") == "pytorch_lightning.callbacks.Timer"
+
+
+def test_suggestions_never_repeat_the_name_written():
+    assert classes.suggest("DDPStrategy", "strategy") != "DDPStrategy"
+    assert classes.suggest("DDPStrateg", "strategy") == "DDPStrategy"
+    assert classes.suggest("lightning.pytorch.strategies.DDPStrategy", "strategy") != "lightning.pytorch.strategies.DDPStrategy"

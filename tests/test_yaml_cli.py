@@ -146,3 +146,17 @@ def test_user_classes_in_yaml_are_read_as_lightningcli_reads_them(tmp_path):
         "`flag` of `Net` expects a boolean, found an integer 1",
     ], run.stdout
     assert all(line.startswith("bad.yaml:") for line in run.stdout.splitlines() if " error: " in line)
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "words"),
+    [("  accelerator: !!float 1#x", 24, "`float` value `1#x` cannot be read"), ("  max_epochs: !!int abc", 21, "`int` value `abc` cannot be read")],
+)
+def test_an_explicit_tag_whose_value_does_not_convert_is_a_syntax_error(tmp_path, line, column, words):
+    """jsonargparse's loader raises ValueError on these (LightningCLI cannot load the file): a TL001
+    at the value, never a traceback."""
+    (tmp_path / "cfg.yaml").write_text(f"trainer:\n{line}\n", encoding="utf-8")
+    run = _cli("check", "--isolated", "cfg.yaml", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.startswith(f"cfg.yaml:2:{column}: TL001 error: YAML syntax error: {words}"), run.stdout
+    assert "Traceback" not in run.stderr

@@ -99,6 +99,7 @@ def test_multidoc_lints_the_trainer_document_and_reports_the_second():
         ("trainer: &a [*a]\n", "TL001", 1, "contains it"),
         ("trainer:\n  ? [a, b]\n  : 1\n", "TL001", 2, "must be a scalar"),
         ("trainer:" + "\n" + "".join("  " * i + f"- k{i}:\n" for i in range(120)), "TL001", None, "too deep"),
+        ("trainer:\n  max_epochs: \ud800\n", "TL001", 2, "lone surrogate"),  # text from the library API
     ],
 )
 def test_unreadable_yaml(text, code, line, words):

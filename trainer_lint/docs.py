@@ -25,6 +25,7 @@ FAMILIES = (
     ("TL3", "Accelerator, devices, strategy, precision (TL37x: on the target machine)"),
     ("TL4", "Launch scripts: SLURM and torchrun"),
     ("TL5", "`class_path` objects: callbacks, loggers, strategies, profilers, plugins"),
+    ("TL6", "Failures that wait for `fit`"),
     ("TL9", "trainer-lint's own configuration"),
 )
 """Code prefix -> heading in ``docs/rules.md`` (from the code ranges in docs/CONTRIBUTING.md)."""

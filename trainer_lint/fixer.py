@@ -216,9 +216,10 @@ def fix_text(
         fixes = [d.fix for d in result.diagnostics if d.fix is not None and _applies(d, unsafe)]
         if not fixes or _ == MAX_PASSES:
             return text, fixed, result
-        text, applied = _apply(document, fixes)
-        if not applied:
+        fixed_text, applied = _apply(document, fixes)
+        if not applied:  # the text as given (the parsed document's has lost a leading BOM)
             return text, fixed, result
+        text = fixed_text
         fixed += applied
     raise AssertionError("unreachable")  # pragma: no cover
 

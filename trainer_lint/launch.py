@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -44,7 +45,10 @@ OBJECT_LISTS = ("callbacks", "plugins", "logger")
 """Trainer arguments that take one object or a list of them."""
 
 NAMED_OBJECTS = ("strategy", "accelerator", "profiler")
-"""Trainer arguments that take a registered name (no dot) or an object."""
+"""Trainer arguments that take a registered name or an object. A ``class_path`` table is built in
+all three; a string only in ``profiler`` (a class path or class name, as LightningCLI reads it):
+in ``strategy`` and ``accelerator`` every string reaches the Trainer as a name, so a dotted path
+there fails as it does under LightningCLI (TL344)."""
 
 SPECIAL_CKPT_PATHS = ("last", "best", "hpc")
 """``ckpt_path`` values that Lightning resolves itself (``registry`` and ``registry:...`` too)."""
@@ -97,6 +101,8 @@ class Prepared:
     data: dict[str, Any]
     document: Any
     overrides: list[Any] = field(default_factory=list)
+    options: Options = DEFAULT
+    """The run's options: which Lightning distribution's Trainer builds the config, among others."""
 
     def location(self, key: KeyPath) -> str:
         """``path:line:col`` of ``key`` in the file, or the ``--set`` that wrote it."""
@@ -180,7 +186,7 @@ def prepare(
     code = report(result)
     if code:
         return code
-    return Prepared(path, merged, result.document, overrides)
+    return Prepared(path, merged, result.document, overrides, options)
 
 
 def _order(d: Any) -> tuple[int, int, int, str]:
@@ -357,14 +363,21 @@ class _Builder:
     """Instantiates the objects of a clean config and classifies what goes wrong."""
 
     def __init__(self, prepared: Prepared) -> None:
+        from trainer_lint.distribution import choose
+
         self.prepared = prepared
         self.data = prepared.data
         self.user_roots: set[str] = {_DEMO_FILE}
+        self.package = choose(prepared.options).package
+        """``lightning`` or ``pytorch_lightning``: whose Trainer and classes are used."""
 
     # -- the whole thing
 
     def build(self) -> tuple[Any, Any, Any, str | None]:
-        from lightning.pytorch import Trainer, seed_everything
+        if self.package == "pytorch_lightning":
+            from pytorch_lightning import Trainer, seed_everything
+        else:
+            from lightning.pytorch import Trainer, seed_everything
 
         self.check_ckpt_path()
         seed = self.data.get("seed_everything", True)
@@ -392,26 +405,40 @@ class _Builder:
             raise UserError(("ckpt_path",), f"checkpoint not found: {ckpt!r}")
 
     def trainer_kwargs(self) -> dict[str, Any]:
+        from trainer_lint.classes import SLOT_KINDS, registered
+
         kwargs = dict(self.data["trainer"])
         if kwargs.get("check_val_every_n_epoch") == "none":
             kwargs["check_val_every_n_epoch"] = None
         for name in OBJECT_LISTS:
             value = kwargs.get(name)
             key = ("trainer", name)
+            kinds = SLOT_KINDS[name]
             if isinstance(value, list):
-                kwargs[name] = [self.instantiate(item, (*key, i)) for i, item in enumerate(value)]
+                kwargs[name] = [self.instantiate(item, (*key, i), kinds) for i, item in enumerate(value)]
             elif isinstance(value, dict) or isinstance(value, str):
-                kwargs[name] = self.instantiate(value, key)
+                kwargs[name] = self.instantiate(value, key, kinds)
         for name in NAMED_OBJECTS:
             value = kwargs.get(name)
-            if isinstance(value, dict) or isinstance(value, str) and "." in value:
-                kwargs[name] = self.instantiate(value, ("trainer", name))
+            is_class = isinstance(value, str) and name == "profiler" and ("." in value or registered("profiler", value) is None)
+            if isinstance(value, dict) or is_class:
+                kwargs[name] = self.instantiate(value, ("trainer", name), SLOT_KINDS[name])
         return kwargs
 
     def object_or_demo(self, name: str, demo_class: str) -> Any:
         if name in self.data:
             return self.instantiate(self.data[name], (name,))
         return self.instantiate(f"trainer_lint.demo.{demo_class}", (name,))
+
+    def class_path(self, class_path: str, kinds: frozenset[str]) -> str:
+        """The import path to load: a bare class name resolved among Lightning's classes of
+        ``kinds`` (as LightningCLI resolves it), in the distribution that reads the config."""
+        from trainer_lint import classes
+
+        if "." in class_path or not kinds:
+            return class_path
+        found = classes.resolve_kinds(class_path, kinds)
+        return classes.in_family(found.path, self.package) if found is not None else class_path
 
     # -- objects
 
@@ -446,23 +473,52 @@ class _Builder:
             where = os.path.dirname(where)
         self.user_roots.add(os.path.abspath(where))
 
-    def instantiate(self, spec: Any, key: KeyPath) -> Any:
-        """Build an object from a ``class_path`` table or a bare class path string."""
+    def instantiate(self, spec: Any, key: KeyPath, kinds: frozenset[str] = frozenset()) -> Any:
+        """Build an object from a ``class_path`` table or a class path (or class name) string."""
+        from trainer_lint import classes
+
         if isinstance(spec, str):
             class_path, init_args = spec, {}
         else:
             class_path, init_args = spec["class_path"], spec.get("init_args") or {}
+        class_path = self.class_path(class_path, kinds)
         cls = self.resolve(class_path, key)
-        kwargs = {name: self.nested(value, (*key, "init_args", name)) for name, value in init_args.items()}
+        info = classes.resolve_kinds(class_path, kinds) if "." in class_path else None
+        params = info.params if info is not None else {}
+        kwargs = {name: self.nested(value, (*key, "init_args", name), params.get(name)) for name, value in init_args.items()}
         return self.construct(cls, kwargs, key, repr(class_path))
 
-    def nested(self, value: Any, key: KeyPath) -> Any:
-        """Instantiate ``class_path`` tables nested in ``init_args``, as LightningCLI does."""
+    def nested(self, value: Any, key: KeyPath, param: dict[str, Any] | None = None) -> Any:
+        """An ``init_args`` value as LightningCLI passes it: ``class_path`` tables built, and, for a
+        Lightning class's parameter, strings read by its annotation (a class path or name where it
+        takes a Lightning object, a duration where it takes a ``timedelta``, a member name where it
+        takes an enum)."""
+        node = (param or {}).get("type", {})
+        kinds = frozenset(node.get("class", ()))
         if isinstance(value, dict) and "class_path" in value and set(value) <= {"class_path", "init_args"}:
-            return self.instantiate(value, key)
+            return self.instantiate(value, key, kinds)
+        if isinstance(value, str) and kinds:
+            return self.instantiate(value, key, kinds)
+        if isinstance(value, str) and node.get("x-python"):
+            return self.converted(value, node["x-python"], key)
         if isinstance(value, list):
             return [self.nested(item, (*key, i)) for i, item in enumerate(value)]
         return value
+
+    def converted(self, text: str, python: str, key: KeyPath) -> Any:
+        """``text`` as the ``timedelta`` or enum member LightningCLI would pass."""
+        if python == "datetime.timedelta":
+            from datetime import timedelta
+
+            match = _TIMEDELTA.match(text)
+            if match is None:
+                raise UserError(key, f'{text!r} is not a duration "h:m:s" or "d days, h:m:s"')
+            return timedelta(**{k: float(v) for k, v in match.groupdict().items() if v is not None})
+        module_name, _, name = python.rpartition(".")
+        try:
+            return getattr(importlib.import_module(module_name), name)[text]
+        except (ImportError, AttributeError, KeyError):
+            return text
 
     def construct(self, cls: Any, kwargs: dict[str, Any], key: KeyPath, what: str) -> Any:
         from lightning.fabric.utilities.exceptions import MisconfigurationException
@@ -534,6 +590,9 @@ class _Builder:
         _say(f"{self.prepared.path}: {stage} failed: {type(error).__name__}: {one_line(error)}")
         return EXIT_FAILED
 
+
+_TIMEDELTA = re.compile(r"(?:(?P<days>[-\d]+) day[s]*, )?(?P<hours>\d+):(?P<minutes>\d+):(?P<seconds>\d[\.\d+]*)")
+"""jsonargparse's ``timedelta_deserializer``: "h:m:s" or "d days, h:m:s", matched from the start."""
 
 _LIBRARIES = frozenset(
     {"lightning", "pytorch_lightning", "lightning_fabric", "lightning_utilities", "torch", "torchmetrics", "trainer_lint"}

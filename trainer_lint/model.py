@@ -138,15 +138,27 @@ ClassNameString = Annotated[
     str,
     Field(pattern=CLASS_PATH_OR_NAME_PATTERN, json_schema_extra={"x-pattern-words": "a dotted import path or a class name"}),
 ]
-"""A class path or a bare class name, where LightningCLI resolves names (keys typed with a class,
-not ``str``: callbacks, loggers, plugins, the model, data, optimizer and scheduler)."""
+"""A class path or a bare class name, where LightningCLI resolves names (keys typed with a class
+first: callbacks, loggers, plugins, the profiler (after its registered names), the model, data,
+optimizer and scheduler)."""
+
+ProfilerClassString = Annotated[
+    str,
+    Field(
+        pattern=r"^([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+|[A-Z][A-Za-z0-9_]*)$",
+        json_schema_extra={"x-pattern-words": "a profiler name, a dotted import path or a class name"},
+    ),
+]
+"""``profiler`` as a string that is not a registered name: a class path, or a class name, which
+LightningCLI resolves among the ``Profiler`` subclasses. A lower-case word is read as a mistyped
+name (``"simpel"``), not as a class: Lightning's class names, and PEP 8's, are CapWords."""
 
 INCLUDE_PATTERN = r"^([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*|.*[/\\].*|.*\.(ya?ml|json|jsonnet))$"
 """A class path, a class name, or a config file to include (a path or a ``.yaml``/``.json`` name)."""
 
 ObjectConfig = Union[ClassPathConfig, ClassPathString]
-"""An object where a string is a registered name first (``strategy``, ``accelerator``, ``profiler``):
-only a dotted string is a class path."""
+"""An object where a string is a registered name (``strategy``, ``accelerator``): the schema lets a
+dotted string through, and TL344 reports it, since the Trainer reads it as a name."""
 
 NamedObjectConfig = Union[ClassPathConfig, ClassNameString]
 """An object where LightningCLI turns a class name given as a string into the object."""
@@ -170,6 +182,10 @@ TopObjectConfig = Union[
     ArgumentsTable,
 ]
 """``[model]``/``[data]``: an object, a class name, a config file to include, or a table of arguments."""
+
+SEED_MAX = 2**32 - 1
+"""``max_seed_value`` in ``lightning/fabric/utilities/seed.py`` (numpy's 32-bit seeds): ``seed_everything``
+raises ``ValueError`` outside ``[0, SEED_MAX]``."""
 
 NonNegativeInt = Annotated[int, Field(ge=0)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -476,7 +492,7 @@ class BaseTrainerConfig:
             "use-distributed-sampler",
         ),
     )
-    profiler: Optional[Union[_choices(PROFILERS), ObjectConfig]] = Field(  # type: ignore[valid-type]
+    profiler: Optional[Union[_choices(PROFILERS), ClassPathConfig, ProfilerClassString]] = Field(  # type: ignore[valid-type]
         default=None,
         description=_describe(
             "Profile the run: `simple`, `advanced`, `pytorch`, `xla`, or a profiler class.",
@@ -554,7 +570,7 @@ class TrainerLintConfig:
         default=None,
         description="A learning-rate scheduler class for LightningCLI-style configs.",
     )
-    seed_everything: Optional[Union[Annotated[bool, Strict()], Annotated[int, Strict()]]] = Field(
+    seed_everything: Optional[Union[Annotated[bool, Strict()], Annotated[int, Strict(), Field(ge=0, le=SEED_MAX)]]] = Field(
         default=True,
         description=(
             "Seed for `lightning.seed_everything` before building anything: an int, `true` (or, in "

@@ -1,7 +1,8 @@
 """What a lint run knows beyond one file's text: the project settings that knowledge is computed from.
 
 The engine lints one document at a time, but some verdicts need more than the document: which
-Lightning release will read it (``lightning-version``), where the user's own classes live
+Lightning release will read it (``lightning-version``) and which distribution's Trainer
+(``lightning-package``), where the user's own classes live
 (``source-roots``) and which ``LightningCLI(...)`` call reads it (``cli-script``), the machine it
 is meant for (``target``) and the script that launches it (``launcher``). :class:`Options` carries
 those settings, unresolved, from the command line, ``[tool.trainer-lint]``, the language server or
@@ -37,6 +38,12 @@ class Options:
     ``lightning-version``); ``None``: found from the project, else the newest bundled."""
     lightning_version_origin: str | None = None
     """Where :attr:`lightning_version` came from, in words ("--lightning-version", a settings file)."""
+    lightning_package: str | None = None
+    """Which distribution's Trainer reads the configs: ``"lightning"`` or ``"pytorch_lightning"``
+    (``lightning-package``); ``None``: from the CLI script's imports, else ``"lightning"``
+    (:mod:`trainer_lint.distribution`)."""
+    lightning_package_origin: str | None = None
+    """Where :attr:`lightning_package` came from, in words."""
     target: str | None = None
     """The machine the configs are meant for (``--target``, ``target``); ``None``: any machine."""
     per_file_target: tuple[tuple[str, str], ...] = ()

@@ -12,6 +12,7 @@
     source-roots = ["src", "."]          # where the modules a class_path names are searched
     cli-script = "train.py"              # the file holding the LightningCLI(...) call
     lightning-version = "2.4"            # the Lightning release the configs are checked against
+    lightning-package = "lightning"      # whose Trainer reads them: lightning or pytorch_lightning
     target = "gpu:8xA100"                # the machine the configs are meant for (docs/targets.md)
 
     [tool.trainer-lint.per-file-ignores]
@@ -67,6 +68,7 @@ KEYS = (
     "source-roots",
     "cli-script",
     "lightning-version",
+    "lightning-package",
     "target",
     "per-file-target",
 )
@@ -93,6 +95,7 @@ class Settings:
     lightning_version: str | None = None
     target: str | None = None
     per_file_target: tuple[tuple[str, str], ...] = ()
+    lightning_package: str | None = None
 
     @property
     def root(self) -> Path:
@@ -247,6 +250,14 @@ def from_table(table: dict[str, Any], path: Path | None = None) -> Settings:
     lightning_version = _string(table, "lightning-version", where)
     if lightning_version is not None:
         check_version(lightning_version, f"{where} lightning-version")
+    lightning_package = _string(table, "lightning-package", where)
+    if lightning_package is not None:
+        from trainer_lint.distribution import normalize
+
+        known = normalize(lightning_package)
+        if known is None:
+            raise SettingsError(f'{where}: `lightning-package` must be "lightning" or "pytorch_lightning", not {lightning_package!r}')
+        lightning_package = known
     target = _string(table, "target", where)
     if target is not None:
         check_target(target, f"{where} target")
@@ -268,6 +279,7 @@ def from_table(table: dict[str, Any], path: Path | None = None) -> Settings:
         lightning_version=lightning_version,
         target=target,
         per_file_target=tuple(per_file_target.items()),
+        lightning_package=lightning_package,
     )
 
 
@@ -402,6 +414,8 @@ def _options(settings: Settings, overrides: Overrides, cwd: Path) -> Options:
         cli_script=cli_script,
         lightning_version=version,
         lightning_version_origin=origin,
+        lightning_package=settings.lightning_package,
+        lightning_package_origin=f"lightning-package in {settings.path}" if settings.lightning_package else None,
         target=overrides.target if overrides.target is not None else settings.target,
         per_file_target=tuple((_rebase(glob, settings.root, cwd), target) for glob, target in settings.per_file_target),
         launcher=absolute(cwd, overrides.launcher) if overrides.launcher is not None else None,

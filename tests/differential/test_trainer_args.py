@@ -185,7 +185,11 @@ WRONG_FOR_INT = ("3", True, 2.0, 1.5)
 
 
 def pick(*values: Any) -> st.SearchStrategy[Any]:
-    return st.sampled_from(values)
+    """One of ``values``, a fresh copy each time: the Trainer appends its default callbacks to the
+    ``callbacks`` list it is given, so a shared list would carry them into later examples."""
+    import copy
+
+    return st.sampled_from(values).map(copy.deepcopy)
 
 
 def ints(lo: int, hi: int, *extra: Any) -> st.SearchStrategy[Any]:

@@ -4,10 +4,9 @@ Each release's snapshot lives in the release data (``trainer_lint/lightning/rele
 written by :mod:`trainer_lint.lightning.generate`; :mod:`trainer_lint.classes.generate` describes
 one class): every public callback, logger, strategy, profiler, plugin and accelerator class of
 Lightning with the import paths that reach it and its ``__init__`` parameters. A
-:class:`ClassIndex` looks classes up in one release's snapshot (rules ask
-``ctx.lightning.classes``); the module-level functions answer for the newest release. Nothing here
-imports torch, Lightning, or any module a config names. Loading is lazy, so files without
-``class_path`` objects never pay for it.
+:class:`ClassIndex` answers for one release (rules ask ``ctx.lightning.classes``); the module-level
+functions answer for the newest release. Nothing here imports torch, Lightning, or any module a
+config names. Loading is lazy, so files without ``class_path`` objects never pay for it.
 
 Lookup accepts every spelling Lightning users write: the re-exported short path
 (``lightning.pytorch.callbacks.ModelCheckpoint``), the defining module
@@ -20,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 PACKAGE_ALIASES = (("pytorch_lightning.", "lightning.pytorch."), ("lightning_fabric.", "lightning.fabric."))
@@ -46,6 +46,29 @@ SHORT_NAME_SLOTS = frozenset(SLOT_KINDS)
 """Slots where LightningCLI resolves a bare class name (``class_path = "DDPStrategy"``): every key
 typed with a Lightning base class resolves names among its subclasses. Where a *string* is an
 object rather than a registered name is the rules' business (``strategy = "ddp"`` is a name)."""
+
+KIND_SLOTS: dict[str, str] = {
+    "callback": "callbacks",
+    "logger": "logger",
+    "strategy": "strategy",
+    "profiler": "profiler",
+    "precision": "plugins",
+    "checkpoint_io": "plugins",
+    "environment": "plugins",
+    "layer_sync": "plugins",
+    "accelerator": "accelerator",
+    "module": "model",
+    "datamodule": "data",
+}
+"""The key each kind of Lightning object goes to."""
+
+FAMILIES = {
+    "lightning": ("lightning.pytorch.", "lightning.fabric."),
+    "pytorch_lightning": ("pytorch_lightning.", "lightning_fabric."),
+}
+"""The two distributions of Lightning and the import prefixes of their classes: ``lightning``
+(``lightning.pytorch``, ``lightning.fabric``) and the standalone ``pytorch_lightning`` (with
+``lightning_fabric``). Their classes are distinct: a Trainer of one rejects the other's objects."""
 
 KIND_WORDS = {
     "module": "a LightningModule",
@@ -93,6 +116,31 @@ class ClassInfo:
     def has(self, tag: str) -> bool:
         return tag in self.data.get("tags", ())
 
+    @property
+    def registered(self) -> dict[str, dict[str, Any]]:
+        """The names the Trainer resolves to this class, each with the init arguments it implies."""
+        return self.data.get("registered", {})  # type: ignore[no-any-return]
+
+    @property
+    def requires(self) -> list[list[str]]:
+        """Optional packages the class needs: groups of top-level module names, any one per group."""
+        return self.data.get("requires", [])  # type: ignore[no-any-return]
+
+    @property
+    def removed(self) -> str | None:
+        """Lightning's message when the class is kept only to raise (``NeptuneLogger``), else None."""
+        return self.data.get("removed")
+
+    @property
+    def forwards(self) -> dict[str, Any] | None:
+        """For a class whose ``**kwargs`` go to a torch wrapper at ``fit``: ``{"to": path, "params": [...]}``."""
+        return self.data.get("forwards")
+
+    def param_kinds(self, name: str) -> frozenset[str]:
+        """The kinds of Lightning object parameter ``name`` takes (empty when it takes none)."""
+        node = self.params.get(name, {}).get("type", {})
+        return frozenset(node.get("class", ()))
+
 
 class ClassIndex:
     """One release's class snapshot, indexed for lookup by every spelling (read-only)."""
@@ -112,7 +160,8 @@ class ClassIndex:
         self._by_alias = by_alias
         self._by_name = by_name
         self._modules = frozenset(modules)
-        self._resolved: dict[tuple[str, str | None], ClassInfo | None] = {}
+        self._resolved: dict[tuple[str, frozenset[str]], ClassInfo | None] = {}
+        self._registered: dict[tuple[str, str], ClassInfo | None] = {}
 
     def info(self, canonical: str) -> ClassInfo:
         """The snapshot entry of a canonical path."""
@@ -121,18 +170,21 @@ class ClassIndex:
     def resolve(self, path: str, slot: str | None = None) -> ClassInfo | None:
         """The Lightning class ``path`` names, or None when it names none (or a class outside Lightning).
 
-        A bare name resolves only in :data:`SHORT_NAME_SLOTS`, and only to a class of that slot's kind.
+        A bare class name resolves, as LightningCLI resolves it, to the one class of that name among
+        the kinds ``slot`` takes (callers decide whether a bare *string* is a class there: see
+        :data:`SHORT_NAME_SLOTS`).
         """
-        key = (path, slot)
+        return self.resolve_kinds(path, SLOT_KINDS.get(slot or "", frozenset()))
+
+    def resolve_kinds(self, path: str, kinds: frozenset[str]) -> ClassInfo | None:
+        """:meth:`resolve` for an explicit set of kinds (a nested ``init_args`` object's parameter)."""
+        key = (path, kinds)
         if key in self._resolved:
             return self._resolved[key]
         found: ClassInfo | None
         if "." not in path:
-            if slot not in SHORT_NAME_SLOTS:
-                found = None
-            else:
-                matches = [c for c in self._by_name.get(path, ()) if self.classes[c]["kind"] in SLOT_KINDS[slot]]
-                found = self.info(matches[0]) if len(matches) == 1 else None
+            matches = [c for c in self._by_name.get(path, ()) if self.classes[c]["kind"] in kinds]
+            found = self.info(matches[0]) if len(matches) == 1 else None
         else:
             canonical = self._by_alias.get(normalize(path))
             found = self.info(canonical) if canonical else None
@@ -140,6 +192,27 @@ class ClassIndex:
             self._resolved.clear()
         self._resolved[key] = found
         return found
+
+    def registered(self, kind: str, name: str) -> ClassInfo | None:
+        """The class the Trainer builds for the registered name ``name`` of ``kind`` ("strategy",
+        "accelerator", "profiler"); names are compared lower-cased, as the Trainer does."""
+        key = (kind, name.lower())
+        if key not in self._registered:
+            self._registered[key] = next(
+                (self.info(c) for c, data in self.classes.items() if data["kind"] == kind and key[1] in data.get("registered", {})),
+                None,
+            )
+        return self._registered[key]
+
+    def registered_names(self, kind: str) -> tuple[str, ...]:
+        """Every name registered for ``kind`` ("strategy", "accelerator", "profiler"), in snapshot order."""
+        return tuple(name for data in self.classes.values() if data["kind"] == kind for name in data.get("registered", {}))
+
+    def class_names(self, kinds: frozenset[str]) -> tuple[str, ...]:
+        """The bare names of the concrete, non-deprecated classes of ``kinds`` (for "did you mean")."""
+        return tuple(
+            sorted({d["name"] for d in self.classes.values() if d["kind"] in kinds and not d["abstract"] and not d.get("deprecated")})
+        )
 
     def named(self, name: str) -> tuple[str, ...]:
         """The canonical paths of the classes called ``name`` (LightningCLI resolves bare names)."""
@@ -150,16 +223,17 @@ class ClassIndex:
         module = normalize(path).rsplit(".", 1)[0]
         return module in self._modules
 
-    def suggest(self, path: str, slot: str | None = None) -> str | None:
-        """The closest snapshotted spelling of ``path`` (same module first), for "did you mean"."""
-        kinds = SLOT_KINDS.get(slot or "", frozenset())
+    def suggest(self, path: str, slot: str | None = None, kinds: frozenset[str] | None = None) -> str | None:
+        """The closest snapshotted spelling of ``path`` (same module first), for "did you mean"; never
+        ``path`` itself."""
+        kinds = kinds if kinds is not None else SLOT_KINDS.get(slot or "", frozenset())
         if "." not in path:
-            names = [n for n, cs in self._by_name.items() if any(self.classes[c]["kind"] in kinds for c in cs)]
+            names = [n for n in self.class_names(kinds) if n != path]
             close = difflib.get_close_matches(path, names, n=1, cutoff=0.6)
             return close[0] if close else None
         normal = normalize(path)
         module, _, name = normal.rpartition(".")
-        same = [a.rpartition(".")[2] for a in self._by_alias if a.rpartition(".")[0] == module]
+        same = [a.rpartition(".")[2] for a in self._by_alias if a.rpartition(".")[0] == module and a.rpartition(".")[2] != name]
         close = difflib.get_close_matches(name, same, n=1, cutoff=0.6)
         if not close:
             return None
@@ -168,14 +242,6 @@ class ClassIndex:
             if path.startswith(old):
                 suggestion = old + suggestion[len(new):]
         return suggestion
-
-
-def normalize(path: str) -> str:
-    """``pytorch_lightning.x`` -> ``lightning.pytorch.x``; ``lightning_fabric.x`` -> ``lightning.fabric.x``."""
-    for old, new in PACKAGE_ALIASES:
-        if path.startswith(old):
-            return new + path[len(old):]
-    return path
 
 
 def newest() -> ClassIndex:
@@ -190,6 +256,14 @@ def load() -> dict[str, Any]:
     return {"classes": newest().classes}
 
 
+def normalize(path: str) -> str:
+    """``pytorch_lightning.x`` -> ``lightning.pytorch.x``; ``lightning_fabric.x`` -> ``lightning.fabric.x``."""
+    for old, new in PACKAGE_ALIASES:
+        if path.startswith(old):
+            return new + path[len(old):]
+    return path
+
+
 def info(canonical: str) -> ClassInfo:
     """:meth:`ClassIndex.info` of the newest release."""
     return newest().info(canonical)
@@ -198,6 +272,46 @@ def info(canonical: str) -> ClassInfo:
 def resolve(path: str, slot: str | None = None) -> ClassInfo | None:
     """:meth:`ClassIndex.resolve` of the newest release (rules ask ``ctx.lightning.classes``)."""
     return newest().resolve(path, slot)
+
+
+def resolve_kinds(path: str, kinds: frozenset[str]) -> ClassInfo | None:
+    """:meth:`ClassIndex.resolve_kinds` of the newest release."""
+    return newest().resolve_kinds(path, kinds)
+
+
+def family(path: str) -> str | None:
+    """Which distribution a class path names (``"lightning"`` or ``"pytorch_lightning"``); None for a
+    bare name or a path outside Lightning."""
+    for name, prefixes in FAMILIES.items():
+        if path.startswith(prefixes):
+            return name
+    return None
+
+
+def in_family(path: str, target: str) -> str:
+    """``path`` spelled in distribution ``target`` (``pytorch_lightning.x`` <-> ``lightning.pytorch.x``)."""
+    source = family(path)
+    if source is None or source == target:
+        return path
+    for old, new in zip(FAMILIES[source], FAMILIES[target]):
+        if path.startswith(old):
+            return new + path[len(old):]
+    return path
+
+
+def registered(kind: str, name: str) -> ClassInfo | None:
+    """:meth:`ClassIndex.registered` of the newest release."""
+    return newest().registered(kind, name)
+
+
+def registered_names(kind: str) -> tuple[str, ...]:
+    """:meth:`ClassIndex.registered_names` of the newest release."""
+    return newest().registered_names(kind)
+
+
+def class_names(kinds: frozenset[str]) -> tuple[str, ...]:
+    """:meth:`ClassIndex.class_names` of the newest release."""
+    return newest().class_names(kinds)
 
 
 def named(name: str) -> tuple[str, ...]:
@@ -210,9 +324,9 @@ def in_known_module(path: str) -> bool:
     return newest().in_known_module(path)
 
 
-def suggest(path: str, slot: str | None = None) -> str | None:
+def suggest(path: str, slot: str | None = None, kinds: frozenset[str] | None = None) -> str | None:
     """:meth:`ClassIndex.suggest` of the newest release."""
-    return newest().suggest(path, slot)
+    return newest().suggest(path, slot, kinds)
 
 
 def extend_schema(schema: dict[str, Any], index: ClassIndex | None = None) -> None:
@@ -230,7 +344,7 @@ def extend_schema(schema: dict[str, Any], index: ClassIndex | None = None) -> No
     branches: list[dict[str, Any]] = []
     examples: list[str] = []
     for canonical, data in (index or newest()).classes.items():
-        if data["abstract"] or data.get("deprecated") or data["kind"] in ("accelerator", *BASE_KINDS):
+        if data["abstract"] or data.get("deprecated") or data.get("removed") or data["kind"] in ("accelerator", "module", "datamodule"):
             continue
         examples.append(canonical)
         properties: dict[str, Any] = {}

@@ -102,6 +102,12 @@ class _Reader:
             loader = Y.Loader(self.text)
         except Y.YAMLError as error:  # a character YAML does not allow (a ReaderError)
             raise self.syntax_error(error) from None
+        except UnicodeEncodeError as error:  # a lone surrogate (text from the library API; files are decoded)
+            position = min(max(int(error.start), 0), len(self.text))
+            raise DocumentError(
+                "TL001", f"the character U+{ord(self.text[position]):04X} is not allowed in YAML (a lone surrogate)",
+                self.span(position, min(position + 1, len(self.text))), self.path,
+            ) from None
         try:
             try:
                 documents = []
@@ -190,7 +196,17 @@ class _Reader:
                 )
         tag = node.tag
         if isinstance(node, Y.ScalarNode):
-            return self.scalar(loader, node, path)
+            try:
+                return self.scalar(loader, node, path)
+            except (ValueError, TypeError, OverflowError) as error:  # `!!float 1#x`, `!!int abc`
+                start, end = self.scalar_span(node)
+                raise DocumentError(
+                    "TL001",
+                    f"YAML syntax error: `{tag.rpartition(':')[2]}` value `{node.value}` cannot be read "
+                    f"({' '.join(str(error).split())}); LightningCLI cannot load this file",
+                    self.span(start, end),
+                    self.path,
+                ) from None
         if isinstance(node, Y.MappingNode) and tag == Y.MAP:
             active.add(ident)
             try:

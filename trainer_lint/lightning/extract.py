@@ -9,22 +9,18 @@ environment of :mod:`trainer_lint.lightning.venvs` (the generator). It imports L
 * ``trainer``: every ``Trainer.__init__`` parameter with its kind, default (or ``default_repr``
   when TOML cannot write it), its annotation as text and, where TOML can write the annotation, its
   type (:func:`trainer_lint.classes.generate.toml_type`, the one annotation translation);
-* ``accelerators``, ``strategies``: the names in ``AcceleratorRegistry`` and ``StrategyRegistry``;
-  ``strategy_classes``: the snapshot class each strategy name builds; ``fork_strategies``: the
-  names that fork (``_DDP_FORK_ALIASES``);
-* ``profilers``: the names ``Trainer(profiler="...")`` resolves (``_init_profiler``);
+* ``fork_strategies``: the strategy names that fork (``_DDP_FORK_ALIASES``);
 * ``precisions``: ``_PRECISION_INPUT``'s values: ``int``, ``str`` and the discouraged ``alias``
   forms, and the ``conversion`` of each alias (``_PRECISION_INPUT_STR_ALIAS_CONVERSION``);
-* ``classes``: the class snapshot (:func:`trainer_lint.classes.generate.build`).
+* ``classes``: the class snapshot (:func:`trainer_lint.classes.generate.build`), which also holds
+  the registries: the accelerator, strategy and profiler names the Trainer resolves to each class.
 """
 
 from __future__ import annotations
 
-import ast
 import inspect
 import re
 import sys
-import textwrap
 import typing
 from typing import Any
 
@@ -63,18 +59,6 @@ def trainer_parameters() -> dict[str, Any]:
     return out
 
 
-def profilers() -> list[str]:
-    """The keys of the ``PROFILERS`` mapping in ``_init_profiler`` (read from its source)."""
-    from lightning.pytorch.trainer import setup
-
-    tree = ast.parse(textwrap.dedent(inspect.getsource(setup._init_profiler)))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
-            if any(isinstance(t, ast.Name) and t.id == "PROFILERS" for t in node.targets):
-                return [k.value for k in node.value.keys if isinstance(k, ast.Constant)]
-    raise SystemExit("`_init_profiler` no longer has a PROFILERS mapping; update trainer_lint/lightning/extract.py")
-
-
 def precisions() -> dict[str, list[Any]]:
     """``_PRECISION_INPUT`` split into its int, string and discouraged-alias literals."""
     from lightning.fabric import connector
@@ -100,30 +84,11 @@ def precisions() -> dict[str, list[Any]]:
     }
 
 
-def registries() -> dict[str, Any]:
-    from lightning.pytorch.accelerators import AcceleratorRegistry
-    from lightning.pytorch.strategies import StrategyRegistry
+def fork_strategies() -> list[str]:
+    """The strategy names that fork (``_DDP_FORK_ALIASES``)."""
     from lightning.pytorch.strategies.ddp import _DDP_FORK_ALIASES
 
-    return {
-        "accelerators": sorted(AcceleratorRegistry.available_accelerators()),
-        "strategies": sorted(StrategyRegistry.available_strategies()),
-        "fork_strategies": sorted(_DDP_FORK_ALIASES),
-    }
-
-
-def strategy_classes(classes: dict[str, Any]) -> dict[str, str]:
-    """Each registered strategy name -> the snapshot path of the class it builds."""
-    from lightning.pytorch.strategies import StrategyRegistry
-
-    import importlib
-
-    def load(path: str) -> Any:
-        module, _, attr = path.rpartition(".")
-        return getattr(importlib.import_module(module), attr)
-
-    by_class = {load(canonical): canonical for canonical in classes}
-    return {name: by_class[StrategyRegistry[name]["strategy"]] for name in StrategyRegistry.available_strategies()}
+    return sorted(_DDP_FORK_ALIASES)
 
 
 def extract() -> dict[str, Any]:
@@ -135,15 +100,12 @@ def extract() -> dict[str, Any]:
 
     from trainer_lint.classes.generate import build
 
-    classes = build()["classes"]
     return {
         "version": lightning.__version__,
         "trainer": trainer_parameters(),
-        **registries(),
-        "strategy_classes": strategy_classes(classes),
-        "profilers": profilers(),
+        "fork_strategies": fork_strategies(),
         "precisions": precisions(),
-        "classes": classes,
+        "classes": build()["classes"],
     }
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 STORE = Path(__file__).with_name("releases.json")
 
-LISTS = ("accelerators", "strategies", "fork_strategies", "strategy_classes", "profilers", "precisions")
+LISTS = ("fork_strategies", "precisions")
 """The facts stored whole, one value per data set (see :mod:`trainer_lint.lightning.generate`)."""
 
 
@@ -87,8 +87,8 @@ def _grouped() -> dict[str, Any]:
 
 
 def set_facts(data: dict[str, Any], index: int, groups: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Every fact of data set ``index`` of a store: ``{"trainer", "accelerators", "strategies",
-    "profilers", "precisions", "classes"}`` as :mod:`trainer_lint.lightning.extract` wrote them."""
+    """Every fact of data set ``index`` of a store: ``{"trainer", "fork_strategies", "precisions",
+    "classes"}`` as :mod:`trainer_lint.lightning.extract` wrote them."""
     groups = groups or grouped(data)
     pool = data["pool"]
 
@@ -196,19 +196,19 @@ class Release:
 
     @cached_property
     def accelerators(self) -> tuple[str, ...]:
-        """``AcceleratorRegistry.available_accelerators()`` (without ``auto``/``gpu``, which the
-        accelerator connector accepts besides)."""
-        return tuple(self._fact("accelerators"))
+        """The names in ``AcceleratorRegistry`` (without ``auto``/``gpu``, which the accelerator
+        connector accepts besides), from the class snapshot's registrations."""
+        return tuple(sorted(self.classes.registered_names("accelerator")))
 
     @cached_property
     def strategies(self) -> tuple[str, ...]:
-        """``StrategyRegistry.available_strategies()`` (without ``auto``)."""
-        return tuple(self._fact("strategies"))
+        """The names in ``StrategyRegistry`` (without ``auto``)."""
+        return tuple(sorted(self.classes.registered_names("strategy")))
 
     @cached_property
     def profilers(self) -> tuple[str, ...]:
         """The names ``Trainer(profiler=...)`` resolves (lower-cased by Lightning first)."""
-        return tuple(self._fact("profilers"))
+        return tuple(sorted(self.classes.registered_names("profiler")))
 
     @cached_property
     def precisions(self) -> dict[str, tuple[Any, ...]]:
@@ -233,16 +233,14 @@ class Release:
 
     def strategy_class(self, name: str) -> str | None:
         """The snapshot path of the class the registered strategy ``name`` builds (None: not registered)."""
-        return self._fact("strategy_classes").get(name)  # type: ignore[no-any-return]
+        found = self.classes.registered("strategy", name)
+        return found.path if found is not None else None
 
     def strategy_tags(self, name: str) -> frozenset[str]:
         """The snapshot tags (``fsdp``, ``deepspeed``, ``xla``, ``parallel``, ...) of the class the
         registered strategy ``name`` builds; empty for a name the release does not register."""
-        canonical = self._fact("strategy_classes").get(name)
-        if canonical is None:
-            return frozenset()
-        ref = value_at(_grouped()["classes"][canonical], self.index)  # the class alone, not the whole snapshot
-        return frozenset(store()["pool"][ref].get("tags", ())) if ref is not None else frozenset()
+        found = self.classes.registered("strategy", name)
+        return frozenset(found.data.get("tags", ())) if found is not None else frozenset()
 
     PLUGINS = {
         # what the connector builds for a strategy family, newest name first

@@ -207,12 +207,12 @@ def _fix_paths(root: Path, old: Path) -> None:
                 path.write_text(text.replace(str(old), str(root)), encoding="utf-8")
 
 
-def run_in(venv: Venv, script: str, payload: Any = None, *, timeout: float = 600) -> Any:
+def run_in(venv: Venv, script: str, payload: Any = None, *, timeout: float = 600, env: dict[str, str] | None = None) -> Any:
     """Run ``script`` (Python source; :data:`BOOTSTRAP` is prepended) in ``venv``, feeding it
     ``payload`` as JSON on stdin; return the JSON it prints last. Raises RuntimeError on failure."""
     if venv.python is None:
         raise RuntimeError(f"Lightning {venv.version} has no usable environment: {venv.reason}")
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     repo = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = repo + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("PYTHONSTARTUP", None)

@@ -7,7 +7,7 @@ has a failing and a passing case under ``tests/cases/``.
 
 from __future__ import annotations
 
-from trainer_lint.rules import document, hardware, loops, meta, objects, release, trainer, types, yaml
+from trainer_lint.rules import document, fit, hardware, loops, meta, objects, release, trainer, types, yaml
 from trainer_lint.rules.base import Context, Rule
 
 RULES: tuple[type[Rule], ...] = (
@@ -19,6 +19,7 @@ RULES: tuple[type[Rule], ...] = (
     *loops.RULES,
     *hardware.RULES,
     *objects.RULES,
+    *fit.RULES,
     *meta.RULES,
 )
 

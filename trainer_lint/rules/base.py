@@ -201,6 +201,13 @@ class Context:
         return _defaults(self.schema).get(name)
 
     @property
+    def lightning_package(self) -> Any:
+        """Which distribution's Trainer reads this file (:class:`trainer_lint.distribution.Choice`)."""
+        from trainer_lint.distribution import choose
+
+        return self.cached("lightning_package", lambda: choose(self.options))
+
+    @property
     def project(self) -> Any:
         """The project this file belongs to (:class:`trainer_lint.resolver.project.Project`): its
         source roots, CLI script and class resolver, shared by every file of the run under the
@@ -345,6 +352,13 @@ def toml_type(value: Any) -> str:
     if isinstance(value, dict):
         return "table"
     return "date-time"
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string, whole (for fixes; :func:`show` shortens)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def found_text(value: Any) -> str:

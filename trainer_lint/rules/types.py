@@ -197,7 +197,7 @@ class _Walker:
         has_const, const = "const" in node, node.get("const")
         has_min, minimum = "minimum" in node, node.get("minimum")
         has_max, maximum = "maximum" in node, node.get("maximum")
-        pattern = _pattern(node["pattern"]) if "pattern" in node else None
+        pattern = compiled_pattern(node["pattern"]) if "pattern" in node else None
         is_table = "properties" in node or "additionalProperties" in node or "required" in node
         properties: dict[str, Any] = node.get("properties", {})
         required = tuple(node.get("required", ()))
@@ -308,7 +308,7 @@ class _Walker:
                 yield _diag(OUT_OF_RANGE, key, f"{_name(key)} must be at least {node['minimum']!r}, found {show(value)}")
             if "maximum" in node and value > node["maximum"]:
                 yield _diag(OUT_OF_RANGE, key, f"{_name(key)} must be at most {node['maximum']!r}, found {show(value)}")
-        if isinstance(value, str) and "pattern" in node and not _pattern(node["pattern"]).search(value):
+        if isinstance(value, str) and "pattern" in node and not compiled_pattern(node["pattern"]).search(value):
             yield _diag(OUT_OF_RANGE, key, f"{_name(key)} {show(value)} is not {_pattern_words(node)}")
 
     def table(self, value: dict[str, Any], node: dict[str, Any], key: KeyPath) -> Iterator[Diagnostic]:
@@ -368,7 +368,7 @@ def accepts(kind: str, value: Any) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _pattern(text: str) -> re.Pattern[str]:
+def compiled_pattern(text: str) -> re.Pattern[str]:
     return re.compile(text)
 
 

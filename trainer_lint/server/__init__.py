@@ -1,7 +1,8 @@
 """``trainer-lint server``: a Language Server (LSP over stdio) for trainer configs.
 
 It gives an editor what no schema can: diagnostics from every rule, code actions for every fix,
-and completion, hover and go-to-definition that follow the config (the class a table names).
+and completion, hover and go-to-definition that follow the config (the class a table names), in
+TOML configs and in LightningCLI's YAML configs alike.
 It lints with the same engine as ``check``, in-process, never importing torch, Lightning or the
 user's code. Needs the ``lsp`` extra (``pip install "trainer-lint[lsp]"``: pygls, lsprotocol).
 
@@ -18,6 +19,7 @@ Layout, one concern per module:
 ``hover``           hover docs
 ``definition``      go to a class's source
 ``cursor``          where the cursor is in a half-typed TOML document
+``yaml_cursor``     the same for a half-typed YAML document (no YAML parser)
 ``shape``           what keys and values a key path takes (schema + classes)
 ``knowledge``       class providers: Lightning's snapshot, the project's resolver
 ``text``            offsets, spans and LSP positions

@@ -4,8 +4,9 @@
 Each action is a plain LSP ``CodeAction`` with its workspace edit computed up front from the
 lint result of the exact text the client has (the edits are the fixer's own,
 :func:`trainer_lint.fixer.text_edits` and :func:`~trainer_lint.fixer.fix_text`, so they keep
-comments and layout as ``--fix`` does). A suppression is offered only when adding the comment
-really silences the diagnostic (the new text is linted to check).
+comments and layout as ``--fix`` does, in TOML and YAML alike). A suppression is offered only
+when adding the comment really silences the diagnostic (the new text is linted to check); the
+line's existing comment is found by the document's own reader (TOML's or YAML's).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _suppress_action(uri: str, linted: Linted, diagnostic: Diagnostic) -> dict[s
     line_end = len(text) if line_end < 0 else line_end
     if text[line_start:line_end].endswith("\r"):
         line_end -= 1
-    comment = next(((at, body) for at, body in suppression.comments(text) if line_start <= at < line_end), None)
+    comment = next(((at, body) for at, body in document.comments() if line_start <= at < line_end), None)
     code = diagnostic.code
     if comment is None:
         edit = (line_end, line_end, f"  # trainer-lint: ignore[{code}]")

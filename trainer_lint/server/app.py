@@ -138,7 +138,7 @@ def build(session: Session) -> TrainerLintServer:
         # (structuring a few dozen items would cost more than computing them)
         uri = params.text_document.uri
         linted = ls.current(uri)
-        return [] if linted is None or not linted.engaged else completion.complete(ls.text(uri), linted.lines, params.position, ls.knowledge(uri, linted))
+        return [] if linted is None or not linted.engaged else completion.complete(ls.text(uri), linted.lines, params.position, ls.knowledge(uri, linted), linted.syntax)
 
     @server.feature(T.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: TrainerLintServer, params: T.HoverParams) -> T.Hover | None:
@@ -146,7 +146,7 @@ def build(session: Session) -> TrainerLintServer:
         linted = ls.current(uri)
         if linted is None or not linted.engaged:
             return None
-        found = hover.hover(ls.text(uri), linted.lines, params.position, ls.knowledge(uri, linted))
+        found = hover.hover(ls.text(uri), linted.lines, params.position, ls.knowledge(uri, linted), linted.syntax)
         return ls.structure(found, T.Hover) if found is not None else None
 
     @server.feature(T.TEXT_DOCUMENT_DEFINITION)
@@ -155,7 +155,7 @@ def build(session: Session) -> TrainerLintServer:
         linted = ls.current(uri)
         if linted is None or not linted.engaged:
             return []
-        return definition.definition(ls.text(uri), linted.lines, params.position, ls.knowledge(uri, linted), ls.session.encoding)
+        return definition.definition(ls.text(uri), linted.lines, params.position, ls.knowledge(uri, linted), ls.session.encoding, linted.syntax)
 
     @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS))
     def on_code_action(ls: TrainerLintServer, params: T.CodeActionParams) -> list[dict[str, Any]]:

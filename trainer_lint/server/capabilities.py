@@ -13,7 +13,8 @@ from typing import Any
 
 from trainer_lint.server.actions import FIX_ALL, QUICKFIX
 
-TRIGGER_CHARACTERS = [".", "=", '"', "'", "[", "{", ","]
+TRIGGER_CHARACTERS = [".", "=", '"', "'", "[", "{", ",", ":"]
+"""``:`` is YAML's ``=``: values are offered as ``precision:`` is typed (with the space YAML needs)."""
 CODE_ACTION_KINDS = [QUICKFIX, FIX_ALL]
 """``source.fixAll`` actions are what editors run on save ("fix all safe problems")."""
 

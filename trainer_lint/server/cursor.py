@@ -1,4 +1,5 @@
 """Where the cursor is in a TOML document that is being typed (and so often does not parse).
+(YAML has its own scanner with the same answer: :mod:`trainer_lint.server.yaml_cursor`.)
 
 :func:`scan` scans the text with a small, forgiving tokenizer (strings, comments, brackets,
 ``=``, ``.``, ``,``, bare words) and follows TOML's structure: table headers (with the index of
@@ -113,6 +114,9 @@ class Cursor:
     """For a header: whether it is ``[[...]]``."""
     table: KeyPath = ()
     """The table the cursor's line belongs to (from the last header above it)."""
+    item: bool = False
+    """YAML only: a word alone after a sequence item's ``-`` (``- Model``), which is a key of the
+    item's mapping being typed, or the item itself."""
 
 
 @dataclass
@@ -368,8 +372,13 @@ class _Scanner:
         self.stack[-1].state = "after"
 
 
-def scan(text: str, offset: int) -> Scan:
-    """Scan ``text`` for the cursor at character offset ``offset`` (never raises)."""
+def scan(text: str, offset: int, syntax: str = "toml") -> Scan:
+    """Scan ``text`` for the cursor at character offset ``offset`` (never raises). ``syntax``
+    ``"yaml"`` scans YAML (:mod:`trainer_lint.server.yaml_cursor`)."""
+    if syntax == "yaml":
+        from trainer_lint.server.yaml_cursor import scan as scan_yaml
+
+        return scan_yaml(text, offset)
     try:
         return _Scanner(text, offset).run()
     except Exception:  # a bug here must never take the server down: know nothing instead

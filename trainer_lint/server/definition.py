@@ -12,10 +12,11 @@ from trainer_lint.server.knowledge import Knowledge
 from trainer_lint.server.text import Lines, units
 
 
-def definition(text: str, lines: Lines, position: Any, knowledge: Knowledge, encoding: str) -> list[dict[str, Any]]:
-    """LSP ``Location`` s of the class named under the cursor (empty when none is found)."""
+def definition(text: str, lines: Lines, position: Any, knowledge: Knowledge, encoding: str, syntax: str = "toml") -> list[dict[str, Any]]:
+    """LSP ``Location`` s of the class named under the cursor (empty when none is found); ``text``
+    is in ``syntax`` (``"toml"`` or ``"yaml"``)."""
     offset = lines.offset(position)
-    cursor = cursor_module.scan(text, offset).cursor
+    cursor = cursor_module.scan(text, offset, syntax).cursor
     if cursor.kind != "value" or not cursor.path or cursor.path[-1] != "class_path" or not cursor.word:
         return []
     from trainer_lint.server.shape import slot_of

@@ -13,10 +13,11 @@ from trainer_lint.server.knowledge import Knowledge
 from trainer_lint.server.text import Lines
 
 
-def hover(text: str, lines: Lines, position: Any, knowledge: Knowledge) -> dict[str, Any] | None:
-    """An LSP ``Hover`` for ``position``, or None when there is nothing to say."""
+def hover(text: str, lines: Lines, position: Any, knowledge: Knowledge, syntax: str = "toml") -> dict[str, Any] | None:
+    """An LSP ``Hover`` for ``position`` in ``text`` (in ``syntax``: ``"toml"`` or ``"yaml"``), or
+    None when there is nothing to say."""
     offset = lines.offset(position)
-    found = cursor_module.scan(text, offset)
+    found = cursor_module.scan(text, offset, syntax)
     cursor = found.cursor
     if not cursor.word or cursor.start == cursor.end:
         return None
@@ -33,7 +34,7 @@ def hover(text: str, lines: Lines, position: Any, knowledge: Knowledge) -> dict[
         else:
             class_path = class_path_beside(found, path[:-2]) if len(path) >= 2 and path[-2] == "init_args" else None
             for value in shape.values_at(path, knowledge, class_path):
-                if value.toml.strip('"').lower() == cursor.word.lower() and value.doc:
+                if str(value.data).lower() == cursor.word.lower() and value.doc:
                     doc = f"`{value.label}`: {value.doc}"
                     break
             key_path = tuple(p for p in path if not isinstance(p, int))

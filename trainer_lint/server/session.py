@@ -9,9 +9,11 @@ checks ``check`` makes when it reads a file (size limit, UTF-8, NUL bytes).
 
 Which documents get diagnostics is the engine's decision too: a document whose text parses but
 is not a trainer config (:attr:`FileResult.skipped <trainer_lint.engine.FileResult.skipped>`,
-e.g. ``Cargo.toml``) gets none, and so does a file the settings ``exclude``. A document that does
-not parse cannot say what it is: it gets ``check``'s syntax error unless its last text that did
-parse was not a trainer config (half-typed ``pyproject.toml`` stays quiet).
+e.g. ``Cargo.toml``, a CI workflow, a compose file) gets none, and so does a file the settings
+``exclude``. A document that does not parse cannot say what it is: it gets ``check``'s syntax
+error unless its last text that did parse was not a trainer config (half-typed
+``pyproject.toml`` or ``.github/workflows/ci.yml`` stays quiet). TOML and YAML documents are
+served alike; the file name says which is which, as for ``check``.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from trainer_lint.options import Options
 from trainer_lint.server.diagnostics import to_lsp
 from trainer_lint.server.text import Lines
 
-LANGUAGES = ("toml",)
-"""The documents the server lints: those whose LSP language id, or file suffix, is one of these.
-Which format a file is, is the engine's business (:func:`trainer_lint.engine.lint_text` reads the
-path); a format the engine learns is one more name here."""
+LANGUAGES = ("toml", "yaml")
+"""The documents the server lints: those whose file name ends as a format the engine reads
+(:data:`trainer_lint.formats.SUFFIXES`: ``.toml``, ``.yaml``, ``.yml``), or, for a name that
+does not say (an unsaved document), whose LSP language id is one of these. Which format a file
+is, is the engine's business (:func:`trainer_lint.engine.lint_text` reads the path)."""
 
 Publish = Callable[[str, "int | None", "list[dict[str, Any]]"], None]
 """``publish(uri, version, diagnostics)``: send ``textDocument/publishDiagnostics``."""
@@ -69,20 +72,32 @@ class Linted:
     """True when the document gets no diagnostics (not a trainer config, or excluded)."""
     excluded: bool = False
     diagnostics: list[dict[str, Any]] = field(default_factory=list)
+    syntax: str = "toml"
+    """The document's format (``"toml"`` or ``"yaml"``), for the cursor scan of completion,
+    hover and definition."""
 
     @property
     def engaged(self) -> bool:
         """Whether completion and hover serve this document: a trainer config, one being started
-        (only keys a config has, or none yet), or text that does not parse; not another TOML
-        file (``pyproject.toml``), nor an excluded one."""
+        (only keys a config has, or none yet), or text that does not parse (unless its last
+        text that parsed was not a config); not another TOML or YAML file (``pyproject.toml``,
+        a CI workflow), nor an excluded one."""
         if self.excluded:
             return False
         document = self.result.document
-        if document is None or not self.result.skipped:
+        if document is None:
+            return not self.silent
+        if not self.result.skipped:
             return True
+        keys = set(document.data)
+        if not keys and self.syntax == "yaml":
+            # YAML without the words `trainer` or `class_path` is not even parsed: its keys, as written
+            from trainer_lint.server.yaml_cursor import top_keys
+
+            keys = top_keys(document.text)
         from trainer_lint.schema import load_packaged
 
-        return set(document.data) <= set(load_packaged()["properties"])
+        return keys <= set(load_packaged()["properties"])
 
 
 @dataclass
@@ -101,9 +116,29 @@ class OpenDocument:
     language: str | None = None
 
     @property
+    def syntax(self) -> str | None:
+        """The format the document is linted as: its file name's when that ends as a format the
+        engine reads, else its language id's (see :data:`LANGUAGES`); None for other documents."""
+        from trainer_lint import formats
+
+        if self.path.lower().endswith(formats.SUFFIXES):
+            return formats.format_of(self.path)
+        return self.language if self.language in LANGUAGES else None
+
+    @property
     def served(self) -> bool:
         """Whether this is a document the server lints (see :data:`LANGUAGES`)."""
-        return self.language in LANGUAGES or os.path.splitext(self.path)[1].lstrip(".").lower() in LANGUAGES
+        return self.syntax is not None
+
+    @property
+    def lint_path(self) -> str:
+        """The path the engine is given: the document's, with the suffix of its format added when
+        the name does not say it (an unsaved YAML document would otherwise be read as TOML)."""
+        from trainer_lint import formats
+
+        if self.syntax == "yaml" and not formats.is_yaml(self.path):
+            return self.path + ".yaml"
+        return self.path
 
 
 class Session:
@@ -188,19 +223,20 @@ class Session:
         selection = resolved.selection_for(document.path)
         options = resolved.options
         lines = Lines(document.text, self.encoding)
+        path = document.lint_path
         try:
             # What `check` does with a file's bytes: the size limit, UTF-8, NUL bytes, a BOM.
-            text = decode_limited(document.text.encode("utf-8", "surrogatepass"), document.path)
+            text = decode_limited(document.text.encode("utf-8", "surrogatepass"), path)
         except DocumentError as error:
-            result = FileResult(document.path, document_error(error, document.path, selection))
+            result = FileResult(path, document_error(error, path, selection))
         else:
-            result = lint_text(text, document.path, selection, options)
+            result = lint_text(text, path, selection, options)
         if result.skipped:
             document.config = False
         elif result.document is not None:
             document.config = True
         silent = excluded or result.skipped or (result.document is None and document.config is False)
-        linted = Linted(document.version, document.text, result, lines, selection, options, silent, excluded)
+        linted = Linted(document.version, document.text, result, lines, selection, options, silent, excluded, syntax=document.syntax or "toml")
         if not silent:
             linted.diagnostics = [to_lsp(d, lines) for d in result.diagnostics]
         return linted

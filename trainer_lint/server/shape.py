@@ -31,11 +31,13 @@ class Key:
 
 @dataclass(frozen=True)
 class Value:
-    """A value a key takes: its TOML text (also its label: ``"ddp"``, ``16``) and docs."""
+    """A value a key takes: its TOML text (also its label: ``"ddp"``, ``16``), docs, and the value
+    itself (what a YAML document writes in its own spelling)."""
 
     toml: str
     label: str
     doc: str = ""
+    data: Any = None
 
 
 def schema() -> dict[str, Any]:
@@ -196,7 +198,7 @@ def values_at(path: KeyPath, knowledge: Knowledge, class_path: str | None = None
     canonical spelling), booleans; for ``class_path``, the classes of the slot."""
     if path and path[-1] == "class_path" and is_class_table(path[:-1]):
         slot = slot_of(path)
-        return [Value(_toml(e.path), _toml(e.path), class_doc(e)) for e in knowledge.classes(slot or "")]
+        return [Value(_toml(e.path), _toml(e.path), class_doc(e), e.path) for e in knowledge.classes(slot or "")]
     if len(path) >= 2 and path[-2] == "init_args" and is_class_table(path[:-2]):
         entry = knowledge.lookup(class_path, slot_of(path)) if class_path else None
         parameter = entry.parameter(str(path[-1])) if entry is not None else None
@@ -212,15 +214,15 @@ def _values_of(node: dict[str, Any]) -> list[Value]:
     for branch in branches(node):
         docs = (branch.get("x-taplo", {}).get("docs", {}) or {}).get("enumValues") or []
         if "x-choices" in branch:
-            out.extend(Value(_toml(v), _toml(v), "Not case-sensitive.") for v in branch["x-choices"])
+            out.extend(Value(_toml(v), _toml(v), "Not case-sensitive.", v) for v in branch["x-choices"])
         elif "enum" in branch:
             for i, v in enumerate(branch["enum"]):
                 doc = docs[i] if i < len(docs) and docs[i] else ""
-                out.append(Value(_toml(v), _toml(v), doc if not doc.startswith("`") else ""))
+                out.append(Value(_toml(v), _toml(v), doc if not doc.startswith("`") else "", v))
         elif "const" in branch:
-            out.append(Value(_toml(branch["const"]), _toml(branch["const"])))
+            out.append(Value(_toml(branch["const"]), _toml(branch["const"]), "", branch["const"]))
         elif branch.get("type") == "boolean":
-            out.extend([Value("true", "true"), Value("false", "false")])
+            out.extend([Value("true", "true", "", True), Value("false", "false", "", False)])
     return out
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from trainer_lint.rules.base import Rule
 from trainer_lint.rules.hardware import (
     accelerators,
+    conflicts,
     determinism,
     devices,
     launch,
@@ -41,5 +42,5 @@ from trainer_lint.rules.hardware import (
 )
 
 RULES: tuple[type[Rule], ...] = tuple(
-    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES, *machine.RULES, *slurm.RULES, *torchrun.RULES, *launch.RULES), key=lambda rule: rule.code)
+    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES, *conflicts.RULES, *machine.RULES, *slurm.RULES, *torchrun.RULES, *launch.RULES), key=lambda rule: rule.code)
 )

@@ -10,9 +10,6 @@ from trainer_lint.rules.hardware.connector import (
     ACCELERATOR_KEY,
     STRATEGY_KEY,
     facts,
-    is_fsdp,
-    is_xla,
-    say_strategy,
 )
 
 
@@ -82,8 +79,8 @@ class HpuAccelerator(Rule):
 
 class TpuNeedsXlaStrategy(Rule):
     """## What it does
-    Flags `accelerator = "tpu"` with a strategy that is not an XLA one: `ddp*`, `deepspeed*`,
-    `single_device`.
+    Flags `accelerator = "tpu"` (or an `XLAAccelerator` object) with a strategy that is not an
+    XLA one: `ddp*`, `deepspeed*`, `single_device`, or a strategy object of such a class.
 
     ## Why is this bad?
     `Trainer` raises `ValueError: The XLAAccelerator can only be used with a
@@ -115,11 +112,13 @@ class TpuNeedsXlaStrategy(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.accelerator != "tpu" or f.strategy in (None, "auto") or is_xla(ctx.lightning, f.strategy) or is_fsdp(ctx.lightning, f.strategy):
-            return
+        if f.accelerator != "tpu" or f.strategy_class is None:
+            return  # "auto" picks an XLA strategy; an unknown class is not judged
+        if f.strategy_has("xla") or f.strategy_has("single_xla") or f.strategy_has("fsdp"):
+            return  # FSDP raises earlier, for wanting CUDA (TL311, TL516)
         yield self.report(
             STRATEGY_KEY,
-            f'{say_strategy(ctx)} cannot drive `accelerator = "tpu"`: use `strategy = "xla"` or remove `strategy`',
+            f'{f.describe_strategy()} cannot drive {f.describe_accelerator()} (a TPU): use `strategy = "xla"` or remove `strategy`',
         )
 
 

@@ -10,11 +10,7 @@ from trainer_lint.rules.base import Context, Rule, show
 from trainer_lint.rules.hardware.connector import (
     PRECISION_KEY,
     facts,
-    is_deepspeed,
-    is_fsdp,
-    is_xla,
     precision_name,
-    say_strategy,
 )
 
 
@@ -101,10 +97,10 @@ class Fp16MixedOnCpu(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.precision != "16-mixed" or f.runs_on != "cpu":
-            return
-        if is_fsdp(ctx.lightning, f.strategy) or is_deepspeed(ctx.lightning, f.strategy) or is_xla(ctx.lightning, f.strategy):
-            return  # those strategies build their own precision plugin (or raise first)
+        if f.precision != "16-mixed" or f.runs_on != "cpu" or f.accelerator_from != "flag":
+            return  # an accelerator *object* gets no fallback: it trains in fp32 (TL608)
+        if f.precision_plugin is not None or any(f.strategy_has(t) for t in ("fsdp", "deepspeed", "xla", "single_xla")):
+            return  # a precision plugin wins; those strategies build their own (or raise first)
         fix = Fix('Replace with "bf16-mixed"', (Edit(PRECISION_KEY, "value", '"bf16-mixed"'),), safe=True)
         yield self.report(
             PRECISION_KEY,
@@ -163,22 +159,21 @@ class PrecisionUnsupportedByStrategy(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.precision is None:
-            return
+        if f.precision is None or f.precision_plugin is not None:
+            return  # with a precision plugin the flag is not used (or conflicts: TL341, TL515)
         written = f"`precision = {show(ctx.trainer['precision'])}`"
         release = ctx.lightning
-        if is_fsdp(ctx.lightning, f.strategy) and release.before(FSDP_CHECK_SINCE):
+        if f.strategy_has("fsdp") and release.before(FSDP_CHECK_SINCE):
             return
-        if is_fsdp(ctx.lightning, f.strategy) or is_deepspeed(ctx.lightning, f.strategy):
-            name = "FSDP" if is_fsdp(ctx.lightning, f.strategy) else "DeepSpeed"
-            takes = release.plugin_precisions(name)
+        if f.strategy_has("fsdp") or f.strategy_has("deepspeed"):
+            name = "FSDP" if f.strategy_has("fsdp") else "DeepSpeed"
+            takes = release.plugin_precisions(name)  # the `precision` Literal of the release's plugin
             if takes is not None and f.precision not in takes:
                 yield self.report(
                     PRECISION_KEY,
-                    f"{written} is not supported by {say_strategy(ctx)}; {name} takes "
-                    + ", ".join(f'"{p}"' for p in takes),
+                    f"{written} is not supported by {f.describe_strategy()}; {name} takes " + ", ".join(f'"{p}"' for p in takes),
                 )
-        elif f.strategy in ("xla", "xla_debug") or (f.accelerator == "tpu" and f.strategy == "auto"):
+        elif f.strategy_has("xla") or f.strategy_has("single_xla") or (f.accelerator == "tpu" and f.strategy == "auto"):
             takes = release.plugin_precisions("XLA")
             if takes is not None and f.precision not in takes:
                 yield self.report(

@@ -24,9 +24,10 @@ from trainer_lint.rules.hardware.connector import (
 class FsdpNeedsCuda(Rule):
     """## What it does
     Flags `strategy = "fsdp"` (or `"fsdp_cpu_offload"`) with an accelerator other than `gpu`
-    or `cuda`. With `accelerator = "auto"` (or unset) it is a warning: it works only on machines
-    where "auto" finds CUDA GPUs; with a target, an error where "auto" (or `"gpu"`) picks the CPU
-    or an Apple GPU.
+    or `cuda`, named or given as an object (`CPUAccelerator`). With `accelerator = "auto"` (or
+    unset) it is a warning: it works only on machines where "auto" finds CUDA GPUs; with a target,
+    an error where "auto" (or `"gpu"`) picks the CPU or an Apple GPU. (An `FSDPStrategy` object is
+    TL516.)
 
     ## Why is this bad?
     `Trainer` raises `ValueError: The strategy fsdp requires a GPU accelerator`.
@@ -63,7 +64,7 @@ class FsdpNeedsCuda(Rule):
             picked = f" (on {machine_words(f.machine)} it picks {f.runs_on})" if f.machine and f.runs_on != f.accelerator else ""
             yield self.report(
                 STRATEGY_KEY,
-                f"{say_strategy(ctx)} requires a CUDA GPU, but {say_accelerator(f.accelerator_written)} is set{picked}: "
+                f"{say_strategy(ctx)} requires a CUDA GPU, but {f.describe_accelerator()} is set{picked}: "
                 'use `accelerator = "gpu"` on a GPU machine, or another strategy',
             )
         elif f.accelerator == "auto" and f.runs_on is None:
@@ -77,9 +78,11 @@ class FsdpNeedsCuda(Rule):
 
 class DdpOnMps(Rule):
     """## What it does
-    Flags a DDP-family or DeepSpeed strategy (`ddp`, `ddp_spawn`, `deepspeed_stage_2`, ...) with
-    `accelerator = "mps"`, and, with an `mps` target, with `accelerator = "auto"` or `"gpu"` too
-    (Lightning checks the accelerator as written whenever an Apple GPU is available).
+    Flags a DDP-family or DeepSpeed strategy name (`ddp`, `ddp_spawn`, `deepspeed_stage_2`, ...),
+    or any multi-process strategy object (`DDPStrategy`, `FSDPStrategy`, ...), with
+    `accelerator = "mps"` or an `MPSAccelerator` object, and, with an `mps` target, with
+    `accelerator = "auto"` or `"gpu"` too (Lightning checks the accelerator as written whenever an
+    Apple GPU is available).
 
     ## Why is this bad?
     The MPS accelerator supports one device only; `Trainer` raises `ValueError: strategies from
@@ -112,11 +115,13 @@ class DdpOnMps(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
         on_mps = f.runs_on == "mps" and (f.machine is None or f.machine.has("mps"))
-        if on_mps and is_ddp_family(f.strategy):
+        # Names: "ddp" or "deepspeed" in the name; objects: any ParallelStrategy (FSDP too).
+        parallel = is_ddp_family(f.strategy) or (f.strategy_obj is not None and f.strategy_has("parallel"))
+        if on_mps and parallel:
             on = "" if f.accelerator == "mps" else f" ({say_accelerator(f.accelerator_written)} picks it on {machine_words(f.machine)})" if f.machine else ""
             yield self.report(
                 STRATEGY_KEY,
-                f"{say_strategy(ctx)} is a multi-process strategy, which the Apple GPU (MPS) does not support{on}: "
+                f"{f.describe_strategy()} is a multi-process strategy, which the Apple GPU (MPS) does not support{on}: "
                 'remove `strategy` or use `accelerator = "cpu"`',
             )
 
@@ -169,12 +174,14 @@ class UnbuildableStrategy(Rule):
 
 class SingleDeviceOverride(Rule):
     """## What it does
-    Flags `strategy = "single_device"` where Lightning silently ignores other settings: the
-    strategy is built without a device, so it places the model on the CPU even with a GPU
-    accelerator, and it uses one process whatever `devices` and `num_nodes` say.
+    Flags `strategy = "single_device"` where Lightning ignores other settings: the strategy is
+    built without a device, so its device is the CPU even with a GPU accelerator, and it uses one
+    process whatever `devices` and `num_nodes` say.
 
     ## Why is this bad?
-    The job runs, but not where or how the config says: on one CPU process instead of the GPUs.
+    With a GPU (or MPS, TPU) accelerator the Trainer builds, then `fit` fails as it starts:
+    `MisconfigurationException: Device should be GPU, got cpu instead`. With extra `devices` or
+    `num_nodes` the job runs, but in one process instead of the processes the config asks for.
 
     ## Example
     ```toml
@@ -211,8 +218,8 @@ class SingleDeviceOverride(Rule):
         if f.runs_on in ("cuda", "mps", "tpu") or f.accelerator == "hpu":
             yield self.report(
                 STRATEGY_KEY,
-                f"{say_strategy(ctx)} places the model on the CPU, not on the device of {say_accelerator(f.accelerator_written)}: "
-                "remove `strategy` and Lightning picks a single-device strategy on that device",
+                f"{say_strategy(ctx)} is built on the CPU device, so `fit` fails on {f.describe_accelerator()} "
+                '("Device should be GPU, got cpu"): remove `strategy` and Lightning picks a single-device strategy on that device',
             )
         count = f.device_count
         if ctx.is_set("devices") and count is not None and count > 1:
@@ -357,7 +364,7 @@ class SyncBatchnormSingleProcess(Rule):
         if ctx.get("sync_batchnorm") is not True:
             return
         f = facts(ctx)
-        single = f.strategy == "single_device" or (
+        single = f.strategy == "single_device" or (f.strategy_obj is not None and f.strategy_has("single_device")) or (
             f.strategy == "auto" and f.runs_on is not None and f.device_count == 1 and f.num_nodes == 1
         )
         if single:

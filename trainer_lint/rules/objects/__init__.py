@@ -14,8 +14,8 @@ A class path outside Lightning is never imported: the project's classes are read
 from __future__ import annotations
 
 from trainer_lint.rules.base import Rule
-from trainer_lint.rules.objects import callbacks, class_paths, connector, init_args, project
+from trainer_lint.rules.objects import callbacks, class_paths, connector, init_args, project, values
 
 RULES: tuple[type[Rule], ...] = tuple(
-    sorted((*class_paths.RULES, *init_args.RULES, *callbacks.RULES, *connector.RULES, *project.RULES), key=lambda rule: rule.code)
+    sorted((*class_paths.RULES, *init_args.RULES, *callbacks.RULES, *connector.RULES, *project.RULES, *values.RULES), key=lambda rule: rule.code)
 )

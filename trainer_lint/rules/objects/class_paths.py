@@ -61,7 +61,7 @@ class UnknownClass(Rule):
                 continue
             module = path.rsplit(".", 1)[0]
             message = f"`{module}` has no class `{path.rsplit('.', 1)[1]}`"
-            close = classes.suggest(path, obj.slot)
+            close = classes.suggest(path, kinds=obj.kinds)
             if close:
                 message += f"; did you mean `{close}`?"  # never a fix: another class is another program
             yield self.report(obj.class_key, message)
@@ -110,13 +110,13 @@ class WrongObjectKind(Rule):
     triggers = OBJECT_KEYS
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        from trainer_lint.classes import KIND_WORDS, SLOT_KINDS
+        from trainer_lint.classes import KIND_WORDS
 
         for obj in objects(ctx):
             info = obj.info
             if info is None:
                 continue
-            kinds = SLOT_KINDS[obj.slot]
+            kinds = obj.kinds
             if info.kind not in kinds:
                 wanted = " or ".join(sorted({KIND_WORDS[k] for k in kinds})) or "your own class"
                 yield self.report(

@@ -6,15 +6,9 @@ from collections.abc import Iterable
 
 from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.rules.base import Context, Rule, show
-from trainer_lint.rules.hardware.connector import precision_name
-from trainer_lint.rules.objects.collect import Obj, lightning_objects
+from trainer_lint.rules.hardware.connector import facts
+from trainer_lint.rules.objects.collect import Obj
 from trainer_lint.rules.objects.init_args import arg_problems_for
-
-
-def _precision(ctx: Context) -> str | None:
-    if not ctx.is_set("precision"):
-        return None
-    return precision_name(ctx, ctx.trainer["precision"])
 
 
 class PluginConflict(Rule):
@@ -51,7 +45,7 @@ class PluginConflict(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         from trainer_lint.classes import KIND_WORDS
 
-        plugins = [o for o in lightning_objects(ctx) if o.slot == "plugins"]
+        plugins = facts(ctx).plugins
         group = {"precision": "precision", "checkpoint_io": "checkpoint_io", "environment": "environment", "layer_sync": "layer_sync"}
         first: dict[str, Obj] = {}
         sync = ctx.is_set("sync_batchnorm") and ctx.trainer["sync_batchnorm"] is True
@@ -63,14 +57,14 @@ class PluginConflict(Rule):
                 yield self.report(obj.class_key, f"a second {KIND_WORDS[obj.info.kind].removeprefix('a ')} (`{obj.label}` after `{first[kind].label}`); the Trainer takes one of each type")
             else:
                 first[kind] = obj
-        if "precision" in first and _precision(ctx) is not None:
+        if "precision" in first and facts(ctx).precision is not None:
             yield self.report(("trainer", "precision"), f"`precision` and the precision plugin `{first['precision'].label}` both set the precision; choose one")
 
 
 class StrategyObjectConflict(Rule):
     """## What it does
     Checks a strategy object against the Trainer arguments it depends on: an `FSDPStrategy` needs
-    `accelerator = "cuda"` or `"gpu"` (not `"auto"`), and a `ModelParallelStrategy` supports only
+    `accelerator = "cuda"` or `"gpu"` or a `CUDAAccelerator` (not `"auto"`, not a `CPUAccelerator`), and a `ModelParallelStrategy` supports only
     the precisions `32-true`, `bf16-mixed`, `bf16-true` and `16-true`.
 
     ## Why is this bad?
@@ -101,20 +95,21 @@ class StrategyObjectConflict(Rule):
     triggers = frozenset({"strategy"})
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for obj in lightning_objects(ctx):
-            if obj.slot != "strategy" or arg_problems_for(ctx, obj):
-                continue
-            if obj.has("fsdp"):
-                accelerator = ctx.trainer["accelerator"] if ctx.is_set("accelerator") else "auto"
-                if accelerator == "auto":
-                    message = '`FSDPStrategy` needs a CUDA GPU, and `accelerator = "auto"` raises on machines without one: set `accelerator = "gpu"`'
-                    yield self.report(obj.class_key, message, severity=Severity.WARNING)
-                elif accelerator not in ("cuda", "gpu"):
-                    yield self.report(obj.class_key, f"`FSDPStrategy` needs `accelerator = \"cuda\"` or `\"gpu\"`, found {show(accelerator)}")
-            if obj.has("model_parallel"):
-                precision = _precision(ctx) or "32-true"
-                if precision not in ("32-true", "bf16-mixed", "bf16-true", "16-true"):
-                    yield self.report(("trainer", "precision"), f"`ModelParallelStrategy` does not support `precision = {show(precision)}`; use 32-true, bf16-mixed, bf16-true or 16-true")
+        f = facts(ctx)
+        obj = f.strategy_obj
+        if obj is None or arg_problems_for(ctx, obj):
+            return
+        if obj.has("fsdp"):
+            on = f.runs_on or f.accelerator  # with a target, what "auto" picks there
+            if on == "auto":
+                message = '`FSDPStrategy` needs a CUDA GPU, and `accelerator = "auto"` raises on machines without one: set `accelerator = "gpu"`'
+                yield self.report(obj.class_key, message, severity=Severity.WARNING)
+            elif on is not None and on != "cuda":
+                yield self.report(obj.class_key, f'`FSDPStrategy` needs `accelerator = "cuda"` or `"gpu"` (or a `CUDAAccelerator`), found {f.describe_accelerator()}')
+        if obj.has("model_parallel"):
+            precision = f.precision or "32-true"
+            if precision not in ("32-true", "bf16-mixed", "bf16-true", "16-true"):
+                yield self.report(("trainer", "precision"), f"`ModelParallelStrategy` does not support `precision = {show(precision)}`; use 32-true, bf16-mixed, bf16-true or 16-true")
 
 
 RULES: tuple[type[Rule], ...] = (

@@ -10,7 +10,7 @@ from typing import Any
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath
 from trainer_lint.rules.base import Context, Rule, closest, found_text, show
 from trainer_lint.rules.objects.collect import OBJECT_KEYS, Obj, lightning_objects, project_findings
-from trainer_lint.rules.types import accepts
+from trainer_lint.rules.types import accepts, compiled_pattern
 
 
 class UnknownInitArg(Rule):
@@ -93,11 +93,22 @@ def type_problem(value: Any, node: dict[str, Any]) -> str | None:
             return None
         words = [", ".join(show(v) for v in arm["enum"]) if "enum" in arm else _WORDS.get(arm.get("type", ""), "another value") for arm in node["anyOf"]]
         return "expects " + " or ".join(dict.fromkeys(words))
+    if "class" in node:
+        # A Lightning object: LightningCLI takes a class_path table, or a class path or name as a string.
+        if isinstance(value, str) or isinstance(value, dict) and isinstance(value.get("class_path"), str):
+            return None
+        from trainer_lint.classes import KIND_WORDS
+
+        return "expects " + " or ".join(sorted(KIND_WORDS[k] for k in node["class"])) + " as a `class_path` table"
     kind = node.get("type")
     if kind is not None and not accepts(kind, value):
+        if "pattern" in node:
+            return f"expects {node.get('x-pattern-words', 'a string in the expected form')}"
         return f"expects {_WORDS[kind]}"
     if "enum" in node and value not in node["enum"]:
         return "expects one of " + ", ".join(show(v) for v in node["enum"])
+    if "pattern" in node and isinstance(value, str) and not compiled_pattern(node["pattern"]).search(value):
+        return f"expects {node.get('x-pattern-words', 'a string in the expected form')}"
     if isinstance(value, list) and "items" in node:
         for item in value:
             problem = type_problem(item, node["items"])
