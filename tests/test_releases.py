@@ -110,7 +110,7 @@ def test_release_answers():
     assert old.since("model_registry") == "2.5.1" and old.since("enable_autolog_hparams") == "2.6"
     assert old.value_since("precision", "bf16-true") == "2.1"
     assert releases.newest().value_until("accelerator", "ipu") == "2.0.9.post0"
-    assert old.strategy_tags("fsdp") >= {"fsdp"} and "xla" in old.strategy_tags("single_tpu")
+    assert old.strategy_tags("fsdp") >= {"fsdp"} and "single_xla" in old.strategy_tags("single_tpu")  # SingleTPUStrategy in 2.0
     assert old.precision_aliases["16"] == "16-mixed"
     assert releases.get("2.4.0").class_elsewhere("lightning.pytorch.callbacks.EMAWeightAveraging", "callbacks") == "needs Lightning >= 2.6"
     assert releases.get("2.4.0").init_arg_elsewhere("lightning.pytorch.callbacks.ModelCheckpoint", "save_on_exception") == "from Lightning 2.5.3 on"

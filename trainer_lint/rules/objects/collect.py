@@ -102,7 +102,7 @@ def _collect(ctx: Context) -> Iterator[Obj]:
     from trainer_lint.classes import SLOT_KINDS
 
     bad = ctx.invalid_keys
-    index = ctx.lightning.classes  # the class snapshot of the release the file is checked against
+    snapshot = ctx.lightning.classes  # the class snapshot of the release the file is checked against
     places: list[tuple[str, KeyPath, Any]] = []
     for slot in TRAINER_SLOTS:
         if slot in ctx.trainer:
@@ -116,10 +116,10 @@ def _collect(ctx: Context) -> Iterator[Obj]:
         items = list(enumerate(value)) if isinstance(value, list) and slot in LIST_SLOTS else [(None, value)]
         for index, item in items:
             item_key = key if index is None else (*key, index)
-            obj = _object(index, slot, item_key, item, bad, SLOT_KINDS[slot], string_is_object=_string_is_object(index, slot, item))
+            obj = _object(snapshot, slot, item_key, item, bad, SLOT_KINDS[slot], string_is_object=_string_is_object(snapshot, slot, item))
             if obj is not None:
                 yield obj
-                yield from _nested(index, obj, bad)
+                yield from _nested(snapshot, obj, bad)
 
 
 def _string_is_object(index: Any, slot: str, value: Any) -> bool:
