@@ -31,6 +31,14 @@ def tree(tmp_path, monkeypatch):
     return tmp_path
 
 
+def assumed(tree: Path) -> str:
+    """The closing line naming the Lightning release the files were checked against (the
+    installed one here, else the newest known: no project file in the tree names Lightning)."""
+    from trainer_lint.lightning.selection import choose
+
+    return f"Checked against {choose(None, str(tree / 'x.toml')).describe()}.\n"
+
+
 def invoke(*args: str):
     return CliRunner().invoke(app, list(args))
 
@@ -45,7 +53,7 @@ def check(*args: str):
 def test_check_errors_text(tree):
     result = check("bad.toml")
     assert result.exit_code == 1
-    assert result.stdout == f"bad.toml:2:14: TL100 error: {TL100}\nbad.toml:3:1: TL103 error: {TL103}\nFound 2 errors in 1 file.\n"
+    assert result.stdout == f"bad.toml:2:14: TL100 error: {TL100}\nbad.toml:3:1: TL103 error: {TL103}\nFound 2 errors in 1 file.\n" + assumed(tree)
     assert result.stderr == ""
 
 
@@ -67,7 +75,7 @@ def test_check_errors_full(tree):
         "  = help: Rename `max_epoch` to `max_epochs`\n"
         "\n"
         "Found 2 errors in 1 file.\n"
-    )
+    ) + assumed(tree)
 
 
 def test_check_errors_github(tree):
@@ -81,7 +89,7 @@ def test_check_errors_github(tree):
 
 def test_check_clean_and_non_trainer_toml(tree):
     result = check("good.toml", "pyproject.toml", "Cargo.toml")
-    assert (result.exit_code, result.stdout) == (0, "All checks passed (1 file checked).\n")
+    assert (result.exit_code, result.stdout) == (0, "All checks passed (1 file checked).\n" + assumed(tree))
     result = check("pyproject.toml", "Cargo.toml", "--verbose")
     assert (result.exit_code, result.stdout) == (0, "All checks passed (0 files checked).\n")
     assert result.stderr == "0 checked, 2 skipped (no [trainer] table).\n"
@@ -90,7 +98,7 @@ def test_check_clean_and_non_trainer_toml(tree):
 def test_check_warnings_and_strict(tree):
     line = "warn.toml:2:41: TL902 warning: unused suppression: no `TL100` diagnostic on this line\n"
     result = check("warn.toml")
-    assert (result.exit_code, result.stdout) == (0, line + "Found 1 warning in 1 file.\n")
+    assert (result.exit_code, result.stdout) == (0, line + "Found 1 warning in 1 file.\n" + assumed(tree))
     assert check("warn.toml", "--strict").exit_code == 1
     assert check("warn.toml", "--strict", "--ignore", "TL902").exit_code == 0
 
@@ -113,13 +121,13 @@ def test_check_usage_errors_exit_2(tree, args, stderr):
 def test_check_missing_path_still_reports_the_others(tree):
     result = check("bad.toml", "missing.toml")
     assert result.exit_code == 2, "an unusable path wins over errors"
-    assert result.stdout.endswith("Found 2 errors in 1 file. 1 path could not be linted (see above).\n")
+    assert result.stdout.endswith("Found 2 errors in 1 file. 1 path could not be linted (see above).\n" + assumed(tree))
 
 
 def test_check_missing_path_is_not_all_clear(tree):
     result = check("good.toml", "missing.toml")
     assert result.exit_code == 2
-    assert result.stdout == "No problems found (1 file checked). 1 path could not be linted (see above).\n"
+    assert result.stdout == "No problems found (1 file checked). 1 path could not be linted (see above).\n" + assumed(tree)
 
 
 # ---------------------------------------------------------------------------------- rules

@@ -25,6 +25,7 @@ from trainer_lint.diagnostic import Diagnostic, Fix, Related, Severity, Span
 from trainer_lint.document import parse_document
 from trainer_lint.engine import FileResult
 from trainer_lint.formatters import github, json_format, sarif
+from trainer_lint.lightning.selection import for_version
 from trainer_lint.options import Options
 from trainer_lint.rules import RULES
 from trainer_lint.rules.base import Rule
@@ -46,6 +47,10 @@ TRAIN = (
     'plugins = { "名前" = "x", bad = 1 }\n'
 )
 ODD = '[trainer]\nmax_time = "00:01:00:00, approx"\n'
+
+
+ASSUMED = for_version("2.4.0", "project", "lightning==2.4.0 in requirements.txt")
+"""The Lightning release the shared report's files were checked against."""
 
 
 def _placed(path: str, code: str, severity: Severity, key: tuple, message: str, span: Span | None, **kw) -> Diagnostic:
@@ -72,12 +77,14 @@ def shared_report() -> Report:
             _placed(a, "TL103", Severity.ERROR, ("trainer", "plugins", "bad"), "unknown key `bad` in table `trainer.plugins`", Span(9, 25, 9, 28), anchor="key"),
         ],
         document=parse_document(TRAIN, a),
+        lightning=ASSUMED,
     )
     b = "configs/odd, name:1.toml"
     odd = FileResult(
         b,
         [_placed(b, "TL102", Severity.ERROR, ("trainer", "max_time"), 'max_time "00:01:00:00, approx" is not DD:HH:MM:SS', Span(2, 12, 2, 34))],
         document=parse_document(ODD, b),
+        lightning=ASSUMED,
     )
     c = "configs/broken.toml"
     broken = FileResult(c, [_placed(c, "TL001", Severity.ERROR, (), "TOML syntax error: Expected '=' after a key in a key/value pair", Span(1, 5, 1, 6))])

@@ -177,3 +177,26 @@ def test_server_never_imports_what_a_config_names(tmp_path, fmt):
     assert "pygls" in {m.split(".")[0] for m in modules}  # it really served through pygls
     assert ("yaml" in modules) == (fmt == "yaml")  # PyYAML for YAML documents only
     assert not marker.exists()
+
+
+def test_release_selection_imports_nothing_it_names(tmp_path):
+    """Choosing the release (a range in a project file, the installed distribution, an older
+    release's snapshot) reads files only: no torch, no Lightning, no importlib.metadata."""
+    marker, config, env = _plant(tmp_path)
+    (tmp_path / "requirements.txt").write_text("lightning>=2.0,<2.5\n")
+    (tmp_path / ".git").mkdir()
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        from trainer_lint.checker import check_paths
+        report = check_paths([{str(config)!r}])
+        choice, files = report.lightning[0]
+        print(json.dumps([[r.version for r in choice.releases], sorted(sys.modules)]))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    versions, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    assert versions == ["2.0.0", "2.4.0"]
+    heavy = [m for m in modules if m.split(".")[0] in {"torch", "lightning", "pytorch_lightning", "lightning_fabric", "planted"}]
+    assert heavy == [] and "importlib.metadata" not in modules
+    assert not marker.exists()

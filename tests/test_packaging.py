@@ -47,6 +47,6 @@ def test_wheel_ships_the_data_the_linter_reads(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     assert "trainer_lint/trainer.schema.json" in names
-    assert "trainer_lint/classes/snapshot.json" in names
+    assert "trainer_lint/lightning/releases.json" in names
     assert "trainer_lint/target/gpus.json" in names
     assert not any(n.startswith("tests/") for n in names)

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from trainer_lint import classes
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 from lsp_client import ROOT, Session, server_command, server_env, split_cursor, taplo_command, tombi_command  # noqa: E402
@@ -36,7 +38,7 @@ from lsp_client import ROOT, Session, server_command, server_env, split_cursor, 
 SCHEMA = ROOT / "schemas" / "trainer.schema.json"
 _EDITOR = json.loads(SCHEMA.read_text(encoding="utf-8"))
 TRAINER_KEYS = sorted(_EDITOR["properties"]["trainer"]["properties"])
-_SNAPSHOT = json.loads((ROOT / "trainer_lint" / "classes" / "snapshot.json").read_text(encoding="utf-8"))["classes"]
+_SNAPSHOT = classes.load()["classes"]  # the newest release's class snapshot (trainer_lint/lightning/releases.json)
 CHECKPOINT = "lightning.pytorch.callbacks.ModelCheckpoint"
 CHECKPOINT_ARGS = sorted(_SNAPSHOT[CHECKPOINT]["params"])
 LOGGER_ARGS = sorted(_SNAPSHOT["lightning.pytorch.loggers.CSVLogger"]["params"])

@@ -262,7 +262,7 @@ def test_no_target_means_no_target_output(tmp_path):
         capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     report = json.loads(done.stdout)
-    assert set(report) == {"version", "files_checked", "diagnostics"}
+    assert set(report) == {"version", "files_checked", "diagnostics", "lightning"}  # no target keys
 
 
 def test_sarif_carries_the_target(tmp_path):

@@ -42,6 +42,16 @@ class Report:
         """TOML and YAML files without a ``trainer`` table."""
         return sum(1 for r in self.results if r.skipped)
 
+    @property
+    def lightning(self) -> list[tuple[object, int]]:
+        """Each Lightning choice the linted files were checked against, with how many files, in
+        order of first use (:class:`trainer_lint.lightning.selection.Choice`)."""
+        counts: dict[object, int] = {}
+        for result in self.results:
+            if result.lightning is not None:
+                counts[result.lightning] = counts.get(result.lightning, 0) + 1
+        return list(counts.items())
+
     def count(self, severity: Severity) -> int:
         """How many diagnostics have ``severity``."""
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -128,7 +138,28 @@ def check_paths(
             report.problems.append(outcome)
         else:
             report.results.append(outcome)
+    _once_per_run(report)
     return report
+
+
+ONCE_PER_RUN = frozenset({"TL010"})
+"""Codes reported once per run (on the first file) rather than once per file: what they say is
+about the project, not the file."""
+
+
+def _once_per_run(report: Report) -> None:
+    seen: set[tuple[str, str]] = set()
+    for result in report.results:
+        if not any(d.code in ONCE_PER_RUN for d in result.diagnostics):
+            continue
+        kept = []
+        for d in result.diagnostics:
+            if d.code in ONCE_PER_RUN:
+                if (d.code, d.message) in seen:
+                    continue
+                seen.add((d.code, d.message))
+            kept.append(d)
+        result.diagnostics = kept
 
 
 def _expand_launch_scripts(paths: list[str], exclude: tuple[str, ...], options: Options) -> tuple[list[str | PathProblem], dict[str, Options]]:

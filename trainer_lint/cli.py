@@ -120,7 +120,7 @@ def check(
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix/--diff, also apply fixes that may change meaning (did-you-mean keys and values).")] = False,
     source_root: Annotated[Optional[list[str]], typer.Option("--source-root", help="A folder searched for the modules a class_path names (repeatable; default: the project root and its src/).")] = None,
     cli_script: Annotated[Optional[str], typer.Option("--cli-script", help="The Python file holding the LightningCLI(...) call that reads these configs.")] = None,
-    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Check against this Lightning release (X.Y or X.Y.Z; default: the project's, else the newest known).")] = None,
+    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Check against this Lightning release (X.Y or X.Y.Z; default: the project's requirement, else the installed one, else the newest known).")] = None,
     target: Annotated[Optional[str], typer.Option("--target", help="The machine the configs are meant for: cpu, mps, gpu:<N>x<GPU>[,nodes=N] or local.")] = None,
     launcher: Annotated[Optional[str], typer.Option("--launcher", help="A launch script (sbatch job, torchrun/srun line) the configs run under.")] = None,
 ) -> None:
@@ -257,10 +257,33 @@ def schema(
     output: Annotated[Optional[Path], typer.Option(help="Write one schema here ('-' for stdout): the editor schema, or with --for yaml the YAML one (default: schemas/trainer.schema.json, the packaged copy check reads, and schemas/trainer.yaml.schema.json).")] = None,
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 if a committed schema is stale; write nothing.")] = False,
     for_format: Annotated[Optional[str], typer.Option("--for", help="toml (Tombi, Taplo) or yaml (the YAML language server: null where the Trainer takes None); default: both.")] = None,
+    lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Write the schema of this Lightning release (X.Y or X.Y.Z) instead of the newest one's: schemas/trainer-lightning-<release>.schema.json (or .yaml.schema.json with --for yaml), or --output.")] = None,
 ) -> None:
     """Generate the JSON Schema of a config file from the model (for editors: Tombi and Taplo for TOML, the YAML language server for YAML)."""
     from trainer_lint import schema as schema_module
 
+    if for_format not in (None, "toml", "yaml"):
+        _usage(f"--for must be toml or yaml, not {for_format!r}")
+    root = Path.cwd()
+    if lightning_version is not None:
+        if check_only:
+            _usage("--check compares the committed schemas (the newest release's); it takes no --lightning-version")
+        from trainer_lint.lightning import releases
+
+        try:
+            found = releases.lookup(lightning_version)
+        except ValueError:
+            _usage(f"--lightning-version: {lightning_version!r} is not a Lightning release number (X.Y or X.Y.Z, e.g. 2.4 or 2.4.0)")
+        if not found.exact:
+            _echo_err(f"trainer-lint: Lightning {lightning_version} is not a release trainer-lint knows; writing the schema of {found.release.version}")
+        text = schema_module.render_release(found.release, for_format or "toml")
+        target = output if output is not None else root / schema_module.release_schema_path(found.release.version, for_format or "toml")
+        if str(target) == "-":
+            sys.stdout.write(text)
+            return
+        schema_module.write([target], text)
+        typer.echo(f"wrote {target}", err=True)
+        return
     if for_format not in (None, "toml", "yaml"):
         _usage(f"--for must be toml or yaml, not {for_format!r}")
     root = Path.cwd()

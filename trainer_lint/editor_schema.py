@@ -50,18 +50,19 @@ from typing import Any
 DOCS_API = "https://lightning.ai/docs/pytorch/stable/api/{path}.html"
 """Lightning's API reference page of a class (its canonical import path)."""
 
-_LINT_ONLY = ("x-choices", "x-pattern-words", "x-not-words", "x-nullable", "x-none-spelling")
+_LINT_ONLY = ("x-choices", "x-pattern-words", "x-not-words", "x-nullable", "x-none-spelling", "x-before")
 """Keywords only ``check``'s walker (and the YAML variant of the schema) read; editors of TOML
 ignore them."""
 
 _SCALARS = ("boolean", "integer", "number", "string")
 
 
-def build(reference: dict[str, Any]) -> dict[str, Any]:
-    """The editor schema for the reference (lint) schema ``reference``; ``reference`` is not changed."""
+def build(reference: dict[str, Any], index: Any = None) -> dict[str, Any]:
+    """The editor schema for the reference (lint) schema ``reference``; ``reference`` is not changed.
+    ``index``: the class snapshot of the Lightning release it describes (default: the newest)."""
     schema = copy.deepcopy(reference)
     definitions = schema["definitions"]
-    classes = _Classes(definitions["ClassPathConfig"])
+    classes = _Classes(definitions["ClassPathConfig"], index)
     trainer = definitions["BaseTrainerConfig"]["properties"]
     for name in list(trainer):
         trainer[name] = _reshape(trainer[name], name, definitions, classes)
@@ -315,13 +316,13 @@ class _Classes:
     """The class snapshot as editor schema: the table of each object slot, and the per-class
     branches that let a server complete the ``init_args`` of the class a table names."""
 
-    def __init__(self, reference: dict[str, Any]) -> None:
+    def __init__(self, reference: dict[str, Any], index: Any = None) -> None:
         from trainer_lint import classes
 
         self.module = classes
         self.reference = reference
         """The lint schema's ``ClassPathConfig``: the table every object slot shares."""
-        self.data: dict[str, dict[str, Any]] = classes.load()["classes"]
+        self.data: dict[str, dict[str, Any]] = index.classes if index is not None else classes.load()["classes"]
         self.definitions: dict[str, Any] = {}
         """Definitions the reshaped keys refer to: each class's ``init_args``, each slot's branches."""
 

@@ -18,7 +18,6 @@ from trainer_lint.document import Document, DocumentError, nesting_error
 from trainer_lint.options import DEFAULT, Options
 from trainer_lint.rules import RULES, RULES_BY_CODE
 from trainer_lint.rules.base import Context, Rule
-from trainer_lint.schema import load_packaged
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,9 @@ class FileResult:
     skipped: bool = False
     """True when the file parsed but has no ``trainer`` table: it is not a trainer config."""
     document: Document | None = None
+    lightning: Any = None
+    """The Lightning release(s) the file was checked against and why
+    (:class:`trainer_lint.lightning.selection.Choice`); None for files not linted."""
     options: Options | None = None
     """The options the file was linted with (the run's, or changed by its own comments)."""
 
@@ -125,7 +127,9 @@ def lint_document(document: Document, selection: Selection = ALL, options: Optio
     if comments is not None:
         placed = suppression.apply(placed, document, selection, comments)
     placed.sort(key=_order)
-    return FileResult(document.path, placed, document=document, options=options)
+    from trainer_lint.lightning.selection import choose
+
+    return FileResult(document.path, placed, document=document, options=options, lightning=choose(options, document.path))
 
 
 def comment_options(settings: list[Any], options: Options, path: str, selection: Selection) -> tuple[Options, list[Diagnostic]]:
@@ -180,7 +184,25 @@ def lint_data(
     A rule whose :attr:`~trainer_lint.rules.base.Rule.triggers` are all absent from the file is
     skipped (it could not report); ``gated=False`` runs it anyway (the gating test compares both).
     """
-    ctx = Context(data, load_packaged(), options=options, path=path, reader=reader)
+    from trainer_lint.lightning.selection import choose
+
+    choice = choose(options, path)
+    runs = [_lint_release(data, selection, gated, options, path, reader, choice, release) for release in choice.releases]
+    return runs[0] if len(runs) == 1 else _merge_range(runs, choice)
+
+
+def _lint_release(
+    data: dict[str, Any],
+    selection: Selection,
+    gated: bool,
+    options: Options,
+    path: str | None,
+    reader: str,
+    choice: Any,
+    release: Any,
+) -> list[Diagnostic]:
+    """One pass of the rules with ``release`` as the Lightning the file is checked against."""
+    ctx = Context(data, release.schema, options=options, path=path, reader=reader, lightning=release, choice=choice)
     rules = _with_knowledge(_enabled_rules(selection), options)
     if gated:
         always, by_key = _gates(rules)
@@ -199,6 +221,41 @@ def lint_data(
                 seen.add(ident)
                 found.append(diagnostic)
     return found
+
+
+def _merge_range(runs: list[list[Diagnostic]], choice: Any) -> list[Diagnostic]:
+    """Combine the passes over both ends of a version range: an error stands only where every
+    end has it (the newest end's wording); an error of one end only becomes a warning that names
+    that end. Warnings and infos of either end are kept once."""
+    from dataclasses import replace
+
+    error_keys = [{(d.code, d.key) for d in run if d.severity is Severity.ERROR} for run in runs]
+    everywhere = set.intersection(*error_keys)
+    out: list[Diagnostic] = []
+    seen: set[tuple[str, Any, str]] = set()
+    newest = len(runs) - 1
+    for index in [newest, *range(newest)]:
+        for d in runs[index]:
+            if d.severity is Severity.ERROR:
+                if (d.code, d.key) in everywhere:
+                    if index != newest:
+                        continue
+                else:
+                    d = replace(
+                        d,
+                        severity=Severity.WARNING,
+                        message=f"{d.message} (an error with Lightning {choice.releases[index].version}, "
+                        f"which {choice.requested} allows; not with {_others(choice, index)})",
+                    )
+            ident = (d.code, d.key, d.message)
+            if ident not in seen:
+                seen.add(ident)
+                out.append(d)
+    return out
+
+
+def _others(choice: Any, index: int) -> str:
+    return " or ".join(r.version for i, r in enumerate(choice.releases) if i != index)
 
 
 _ENABLED: dict[Selection, tuple[Rule, ...]] = {}

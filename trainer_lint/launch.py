@@ -215,11 +215,21 @@ def run(
         return EXIT_USAGE
     try:
         out = sys.stderr if print_config else sys.stdout  # keep stdout pure TOML for --print-config
+        installed = installed_release()
+        if options.lightning_version is None and installed is not None:
+            from dataclasses import replace
+
+            # the installed release is the one that will build the Trainer: check against it
+            options = replace(options, lightning_version=installed[1], lightning_version_origin=f"installed {installed[0]}")
         prepared = prepare(
             path, sets, fast_dev_run=fast_dev_run, selection=selection, strict=strict, color=color, out=out, options=options
         )
         if isinstance(prepared, int):
             return prepared
+        if not print_config and installed is not None and installed[1] != options.lightning_version:
+            mismatch = check_installed(prepared, installed, selection, strict=strict, color=color, out=out, options=options)
+            if mismatch:
+                return mismatch
         if print_config:
             sys.stdout.write(to_toml(prepared.data))
             sys.stdout.flush()
@@ -228,6 +238,47 @@ def run(
     except KeyboardInterrupt:
         _say("interrupted")
         return EXIT_INTERRUPTED
+
+
+def installed_release() -> tuple[str, str] | None:
+    """``(distribution, version)`` of the installed Lightning, from its metadata (nothing is imported)."""
+    from trainer_lint.lightning.selection import installed_version
+
+    return installed_version()
+
+
+def check_installed(
+    prepared: Prepared,
+    installed: tuple[str, str],
+    selection: Selection,
+    *,
+    strict: bool,
+    color: bool,
+    out: TextIO,
+    options: Options,
+) -> int:
+    """Lint the config again against the installed release when the user checked it against
+    another one (``--lightning-version``): what that release would reject is reported before
+    anything is built. Returns 0 when the installed release takes the config, else the exit code."""
+    from dataclasses import replace
+
+    from trainer_lint import formatters
+    from trainer_lint.checker import Report
+    from trainer_lint.document import Document
+    from trainer_lint.engine import lint_document
+    from trainer_lint.overrides import attribute
+
+    here = replace(options, lightning_version=installed[1], lightning_version_origin=f"installed {installed[0]}")
+    result = lint_document(Document(path=prepared.path, text=prepared.document.text, data=prepared.data), selection, here)
+    result.diagnostics = sorted(attribute(result.diagnostics, prepared.overrides), key=_order)
+    report = Report(results=[result])
+    code = report.exit_code(strict)
+    if code and env_rank_zero():
+        _say(f"the config was checked against Lightning {options.lightning_version}, but {installed[0]} "
+             f"{installed[1]} is installed and would reject it:")
+        out.write(formatters.render(report, "text", color=color))
+        out.flush()
+    return code
 
 
 def launch(prepared: Prepared, stage: str = "fit") -> int:
@@ -290,6 +341,16 @@ def _summary(trainer: Any, stage: str, result: Any, seconds: float) -> str:
     return text
 
 
+def _parameters(function: Any) -> frozenset[str]:
+    """The parameter names of a Lightning function, which differ between releases."""
+    import inspect
+
+    try:
+        return frozenset(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return frozenset()
+
+
 class _UserCodeError(Exception):
     """An exception raised inside the user's own code while building: shown with its traceback."""
 
@@ -321,7 +382,10 @@ class _Builder:
         self.check_ckpt_path()
         seed = self.data.get("seed_everything", True)
         if seed is not False:
-            seed_everything(None if seed is True else seed, workers=True, verbose=env_rank_zero())
+            seed_kwargs: dict[str, Any] = {"workers": True}
+            if "verbose" in _parameters(seed_everything):  # Lightning 2.5 and later
+                seed_kwargs["verbose"] = env_rank_zero()
+            seed_everything(None if seed is True else seed, **seed_kwargs)
         kwargs = self.trainer_kwargs()
         trainer = self.construct(Trainer, kwargs, ("trainer",), "the Trainer")
         model = self.object_or_demo("model", "DemoModel")

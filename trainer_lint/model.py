@@ -1,7 +1,8 @@
 """The pydantic models of a trainer-lint config file.
 
-:class:`BaseTrainerConfig` mirrors every argument of ``lightning.Trainer.__init__`` (Lightning 2.6)
-with the Trainer's own defaults. :class:`TrainerLintConfig` models a whole config file in the
+:class:`BaseTrainerConfig` mirrors every argument of ``lightning.Trainer.__init__`` of the newest
+Lightning release trainer-lint knows, with the Trainer's own defaults (``tests/test_releases.py``
+checks it against that release's data; the closed sets are read from it). :class:`TrainerLintConfig` models a whole config file in the
 shape LightningCLI uses (``trainer``, ``model``, ``data``, ``seed_everything``, ``ckpt_path``).
 
 This module imports pydantic, never torch or lightning. Building these models costs tens of
@@ -15,8 +16,6 @@ the string ``"none"`` (:data:`NONE_SPELLING`), and accepts that spelling for tha
 
 from __future__ import annotations
 
-import re
-
 from typing import Annotated, Any, Literal, Optional, Union
 
 from typing_extensions import NotRequired, TypedDict
@@ -24,62 +23,39 @@ from typing_extensions import NotRequired, TypedDict
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 from pydantic.dataclasses import dataclass
 
+from trainer_lint.lightning.releases import newest as newest_release
+from trainer_lint.rules.loops.values import LOOSE_TIME_PATTERN, TIMER_REGEX_SINCE
+from trainer_lint.lightning.schema import accelerator_choices, choices_pattern, profiler_choices, strategy_choices
+
 DOCS = "https://lightning.ai/docs/pytorch/stable/common/trainer.html"
 """Lightning's Trainer reference; each field links to its own anchor there."""
 
 NONE_SPELLING = "none"
 """How a config says ``None`` where the Trainer's default is not None (``check_val_every_n_epoch``)."""
 
-ACCELERATORS = ("auto", "cpu", "gpu", "cuda", "mps", "tpu", "hpu")
+_NEWEST = newest_release()
+"""The newest Lightning release trainer-lint knows: the closed sets below are its own
+(``trainer_lint/lightning/releases.json``); other releases patch the schema built from them
+(:mod:`trainer_lint.lightning.schema`)."""
+
+NUM_NODES_CHECK_SINCE = "2.1"
+"""From Lightning 2.1 the accelerator connector raises for ``num_nodes < 1``; 2.0 builds the
+Trainer (``x-before`` drops the schema's minimum for it). Tested against the real releases by
+``tests/differential/test_lightning_releases.py``."""
+
+ACCELERATORS = accelerator_choices(_NEWEST)
 """Accelerator names that ``Trainer`` accepts. Lightning compares them case-sensitively."""
 
-STRATEGIES = (
-    "auto",
-    "ddp",
-    "ddp_find_unused_parameters_false",
-    "ddp_find_unused_parameters_true",
-    "ddp_fork",
-    "ddp_fork_find_unused_parameters_false",
-    "ddp_fork_find_unused_parameters_true",
-    "ddp_notebook",
-    "ddp_notebook_find_unused_parameters_false",
-    "ddp_notebook_find_unused_parameters_true",
-    "ddp_spawn",
-    "ddp_spawn_find_unused_parameters_false",
-    "ddp_spawn_find_unused_parameters_true",
-    "deepspeed",
-    "deepspeed_stage_1",
-    "deepspeed_stage_2",
-    "deepspeed_stage_2_offload",
-    "deepspeed_stage_3",
-    "deepspeed_stage_3_offload",
-    "deepspeed_stage_3_offload_nvme",
-    "fsdp",
-    "fsdp_cpu_offload",
-    "single_device",
-    "single_tpu",
-    "single_xla",
-    "xla",
-    "xla_debug",
-)
-"""Strategy names registered in Lightning 2.6's ``StrategyRegistry`` plus ``auto``.
+STRATEGIES = strategy_choices(_NEWEST)
+"""Strategy names registered in the newest release's ``StrategyRegistry`` plus ``auto``.
 Lightning lower-cases a strategy name before looking it up."""
 
-PRECISION_INTS = (64, 32, 16)
-PRECISION_STRINGS = (
-    "transformer-engine",
-    "transformer-engine-float16",
-    "16-true",
-    "16-mixed",
-    "bf16-true",
-    "bf16-mixed",
-    "32-true",
-    "64-true",
-)
-PRECISION_ALIASES = ("64", "32", "16", "bf16")
+PRECISION_INTS = tuple(_NEWEST.precisions["int"])
+PRECISION_STRINGS = tuple(_NEWEST.precisions["str"])
+PRECISION_ALIASES = tuple(_NEWEST.precisions["alias"])
 """The short forms Lightning still accepts; ``16``, ``"16"`` and ``"bf16"`` are discouraged."""
 
-PROFILERS = ("simple", "advanced", "pytorch", "xla")
+PROFILERS = profiler_choices(_NEWEST)
 """Profiler names that ``Trainer(profiler=...)`` resolves; Lightning lower-cases them first."""
 
 GRADIENT_CLIP_ALGORITHMS = ("norm", "value")
@@ -93,16 +69,9 @@ CLASS_PATH_OR_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)
 for Lightning's callbacks and loggers; the TL5xx rules say where a bare name cannot work."""
 
 
-def _case_insensitive(value: str) -> str:
-    """A regular expression matching ``value`` in any case, written without inline flags
-    (``(?i)`` is not ECMA-262, the dialect JSON Schema specifies): ``ddp`` -> ``[dD][dD][pP]``."""
-    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in value)
-
-
 def _choices(values: tuple[str, ...]) -> Any:
     """A string that must be one of ``values``, compared case-insensitively as Lightning does."""
-    pattern = "^(" + "|".join(_case_insensitive(v) for v in values) + ")$"
-    return Annotated[str, Field(pattern=pattern, json_schema_extra={"x-choices": list(values)})]
+    return Annotated[str, Field(pattern=choices_pattern(values), json_schema_extra={"x-choices": list(values)})]
 
 
 def _link(anchor: str) -> str:
@@ -224,10 +193,20 @@ TimeString = Annotated[
     str,
     Field(
         pattern=r"^\s*\d+:\d\d:\d\d:\d\d\s*$",
-        json_schema_extra={"x-pattern-words": 'a time in the form "DD:HH:MM:SS" (two digits for hours, minutes, seconds)'},
+        json_schema_extra={
+            "x-pattern-words": 'a time in the form "DD:HH:MM:SS" (two digits for hours, minutes, seconds)',
+            "x-before": {
+                TIMER_REGEX_SINCE: {
+                    "pattern": LOOSE_TIME_PATTERN,
+                    "x-pattern-words": 'a time in the form "DD:HH:MM:SS" (four ":"-separated integers)',
+                }
+            },
+        },
     ),
 ]
-r"""``max_time`` as a string: ``Timer`` matches ``(\d+):(\d\d):(\d\d):(\d\d)`` on the stripped value."""
+r"""``max_time`` as a string: ``Timer`` matches ``(\d+):(\d\d):(\d\d):(\d\d)`` on the stripped value
+(from 2.3; before, ``int()`` of each part: ``x-before`` says so, :mod:`trainer_lint.lightning.schema`
+applies it)."""
 LimitBatches = Optional[Union[int, float]]
 """``limit_*_batches``: Lightning checks the range (``[0.0, 1.0]`` or a whole number) only when it
 reads the value, which it does not under ``fast_dev_run`` or ``overfit_batches``; the TL2xx rules
@@ -294,7 +273,7 @@ class BaseTrainerConfig:
             "devices",
         ),
     )
-    num_nodes: Annotated[int, Field(ge=1)] = Field(
+    num_nodes: Annotated[int, Field(ge=1, json_schema_extra={"x-before": {NUM_NODES_CHECK_SINCE: {"minimum": None}}})] = Field(
         default=1,
         description=_describe("Number of machines (nodes) taking part in distributed training.", "num_nodes"),
     )

@@ -35,8 +35,27 @@ REPO_YAML_SCHEMA = Path("schemas") / "trainer.yaml.schema.json"
 _DROP = ("title",)
 
 
+def release_schema_path(version: str, for_format: str = "toml") -> Path:
+    """Where ``trainer-lint schema --lightning-version`` writes a release's schema by default."""
+    suffix = ".yaml.schema.json" if for_format == "yaml" else ".schema.json"
+    return Path("schemas") / f"trainer-lightning-{version}{suffix}"
+
+
+def render_release(release: Any, for_format: str = "toml") -> str:
+    """The editor schema (``for_format="yaml"``: the YAML one) of another Lightning release:
+    :func:`build_schema`, patched with the release's data (:func:`trainer_lint.lightning.schema.patch`)."""
+    from trainer_lint.lightning.schema import patch
+
+    reference = patch(build_schema(), release, editor=True)
+    schema = for_yaml(reference) if for_format == "yaml" else build_editor_schema(reference, release.classes)
+    schema["$id"] = SCHEMA_ID.rsplit("/", 1)[0] + "/" + release_schema_path(release.version, for_format).name
+    schema["title"] = f"trainer-lint config (Lightning {release.version})"
+    return render(schema)
+
+
 def build_schema() -> dict[str, Any]:
-    """Return the editor-ready JSON Schema of a whole config file as a dict."""
+    """Return the editor-ready JSON Schema of a whole config file as a dict (the newest Lightning
+    release's: :func:`render_release` makes another release's)."""
     from pydantic import TypeAdapter
 
     from trainer_lint import model
@@ -63,12 +82,13 @@ def build_schema() -> dict[str, Any]:
     return schema
 
 
-def build_editor_schema(reference: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_editor_schema(reference: dict[str, Any] | None = None, index: Any = None) -> dict[str, Any]:
     """The schema for editors (``schemas/trainer.schema.json``): :func:`build_schema` reshaped
-    for Taplo and Tombi by :mod:`trainer_lint.editor_schema`."""
+    for Taplo and Tombi by :mod:`trainer_lint.editor_schema` (``index``: the class snapshot of
+    another Lightning release than the newest)."""
     from trainer_lint import editor_schema
 
-    schema = editor_schema.build(reference if reference is not None else build_schema())
+    schema = editor_schema.build(reference if reference is not None else build_schema(), index)
     _document_enums(schema)  # the enums the reshaping made (merged and suggested values)
     return schema
 

@@ -21,6 +21,7 @@ import pytest
 
 from trainer_lint.diagnostic import Severity
 from trainer_lint.engine import lint_data
+from trainer_lint.options import Options
 
 lightning = pytest.importorskip("lightning")
 
@@ -52,15 +53,18 @@ def hardware(cuda: int = 0, mps: bool = False, capability: tuple[int, int] = (9,
     import lightning.fabric.accelerators.mps as fabric_mps
     import lightning.pytorch.accelerators.cuda as pl_cuda
 
+    from lightning.pytorch.trainer.connectors import callback_connector
+
     patches = [
         mock.patch.object(fabric_cuda, "num_cuda_devices", lambda: cuda),
         mock.patch.object(pl_cuda, "num_cuda_devices", lambda: cuda),
         mock.patch.object(fabric_mps.MPSAccelerator, "is_available", staticmethod(lambda: mps)),
         mock.patch("torch.cuda.is_available", lambda: cuda > 0),
         mock.patch("torch.cuda.device_count", lambda: cuda),
-        # Entry-point discovery costs ~35 ms a Trainer and finds nothing here; skip it.
-        mock.patch("lightning.pytorch.trainer.connectors.callback_connector._load_external_callbacks", lambda group: []),
     ]
+    if hasattr(callback_connector, "_load_external_callbacks"):  # Lightning 2.5 and later
+        # Entry-point discovery costs ~35 ms a Trainer and finds nothing here; skip it.
+        patches.append(mock.patch.object(callback_connector, "_load_external_callbacks", lambda group: []))
     if cuda:
         patches.append(mock.patch("torch.cuda.get_device_capability", lambda *a, **k: capability))
         patches.append(
@@ -102,7 +106,11 @@ def build(
     without mocks); record whether it raised and what it warned."""
     from lightning.pytorch import Trainer
 
-    kwargs = dict(trainer)
+    import copy
+
+    # a copy all the way down: the Trainer appends its default callbacks to a `callbacks` list in
+    # place, and generated tables share their lists with the strategies that drew them
+    kwargs = copy.deepcopy(trainer)
     kwargs.setdefault("default_root_dir", _ROOT)
     if kwargs.get("check_val_every_n_epoch") == "none":
         kwargs["check_val_every_n_epoch"] = None
@@ -129,12 +137,19 @@ class Verdict:
         return bool(self.errors)
 
 
-def lint(trainer: dict[str, Any], extra: dict[str, Any] | None = None, options: Any = None) -> Verdict:
-    """Lint ``{"trainer": trainer, **extra}`` (with ``options``: a target, a launcher) and sort
+def lint(
+    trainer: dict[str, Any], extra: dict[str, Any] | None = None, options: Any = None, *, release: str | None = None
+) -> Verdict:
+    """Lint ``{"trainer": trainer, **extra}`` (with ``options``: a target, a launcher; against
+    Lightning ``release``, as ``--lightning-version`` does, default: the installed one) and sort
     the codes by severity."""
+    from dataclasses import replace
+
     from trainer_lint.options import DEFAULT
 
-    found = lint_data({"trainer": trainer, **(extra or {})}, options=options or DEFAULT)
+    version = release or lightning.__version__
+    options = replace(options or DEFAULT, lightning_version=version, lightning_version_origin="--lightning-version")
+    found = lint_data({"trainer": trainer, **(extra or {})}, options=options)
     by = {s: [f"{d.code} {d.dotted_key}: {d.message}" for d in found if d.severity is s] for s in Severity}
     return Verdict(by[Severity.ERROR], by[Severity.WARNING], by[Severity.INFO])
 

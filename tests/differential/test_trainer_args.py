@@ -128,12 +128,16 @@ ENVIRONMENTAL = (
     re.compile(r"TPU available but not used"),
     re.compile(r"litlogger|litmodels|LitLogger", re.I),
     re.compile(r"MPS available but not used|Consider installing|srun|SLURM"),
+    # Lightning < 2.4 builds its GradScaler with an API this torch deprecates: about the installed
+    # torch, not the config (the release suites of test_lightning_releases.py meet it)
+    re.compile(r"torch\.cuda\.amp\.GradScaler\(args\.\.\.\)` is deprecated"),
 )
 """Warnings about this machine's installed packages or hardware, not about the config."""
 
 LIGHTNING_WARNINGS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     # pattern of a Lightning warning at Trainer(...) -> trainer-lint codes that match it
-    (re.compile(r"`precision=.*` is supported for historical reasons"), frozenset({"TL320"})),
+    # 2.6: "`precision=16` is supported for historical reasons ..."; 2.0: "16 is supported ..."
+    (re.compile(r"is supported for historical reasons but its usage is discouraged"), frozenset({"TL320"})),
     (re.compile(r"AMP with fp16 is not supported on CPU"), frozenset({"TL321"})),
     (re.compile(r"deterministic=True` and `benchmark=True`"), frozenset({"TL330"})),
 )

@@ -1,10 +1,12 @@
 """Lightning's own classes, as a committed snapshot: lookup at lint time, completion in the schema.
 
-``snapshot.json`` (written by :mod:`trainer_lint.classes.generate`, which imports Lightning at
-development time) holds every public callback, logger, strategy, profiler, plugin and accelerator
-class of Lightning with the import paths that reach it and its ``__init__`` parameters. This
-module reads it with :mod:`json` alone: it never imports torch, Lightning, or any module a config
-names. Loading is lazy, so files without ``class_path`` objects never pay for it.
+Each release's snapshot lives in the release data (``trainer_lint/lightning/releases.json``,
+written by :mod:`trainer_lint.lightning.generate`; :mod:`trainer_lint.classes.generate` describes
+one class): every public callback, logger, strategy, profiler, plugin and accelerator class of
+Lightning with the import paths that reach it and its ``__init__`` parameters. A
+:class:`ClassIndex` answers for one release (rules ask ``ctx.lightning.classes``); the module-level
+functions answer for the newest release. Nothing here imports torch, Lightning, or any module a
+config names. Loading is lazy, so files without ``class_path`` objects never pay for it.
 
 Lookup accepts every spelling Lightning users write: the re-exported short path
 (``lightning.pytorch.callbacks.ModelCheckpoint``), the defining module
@@ -16,13 +18,9 @@ them (callbacks and loggers), the bare class name (``ModelCheckpoint``).
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-SNAPSHOT = Path(__file__).with_name("snapshot.json")
 
 PACKAGE_ALIASES = (("pytorch_lightning.", "lightning.pytorch."), ("lightning_fabric.", "lightning.fabric."))
 """Standalone package prefixes and the ``lightning`` names they mirror."""
@@ -144,24 +142,118 @@ class ClassInfo:
         return frozenset(node.get("class", ()))
 
 
-@lru_cache(maxsize=1)
+class ClassIndex:
+    """One release's class snapshot, indexed for lookup by every spelling (read-only)."""
+
+    def __init__(self, classes: dict[str, Any]) -> None:
+        self.classes = classes
+        """``{canonical path: entry}`` as :mod:`trainer_lint.classes.generate` describes each class."""
+        by_alias: dict[str, str] = {}
+        by_name: dict[str, list[str]] = {}
+        modules: set[str] = set()
+        for canonical, entry in classes.items():
+            for alias in entry["aliases"]:
+                by_alias[alias] = canonical
+                if entry["kind"] not in BASE_KINDS:  # `lightning.pytorch` exports much more than these
+                    modules.add(alias.rsplit(".", 1)[0])
+            by_name.setdefault(entry["name"], []).append(canonical)
+        self._by_alias = by_alias
+        self._by_name = by_name
+        self._modules = frozenset(modules)
+        self._resolved: dict[tuple[str, frozenset[str]], ClassInfo | None] = {}
+        self._registered: dict[tuple[str, str], ClassInfo | None] = {}
+
+    def info(self, canonical: str) -> ClassInfo:
+        """The snapshot entry of a canonical path."""
+        return ClassInfo(canonical, self.classes[canonical])
+
+    def resolve(self, path: str, slot: str | None = None) -> ClassInfo | None:
+        """The Lightning class ``path`` names, or None when it names none (or a class outside Lightning).
+
+        A bare class name resolves, as LightningCLI resolves it, to the one class of that name among
+        the kinds ``slot`` takes (callers decide whether a bare *string* is a class there: see
+        :data:`SHORT_NAME_SLOTS`).
+        """
+        return self.resolve_kinds(path, SLOT_KINDS.get(slot or "", frozenset()))
+
+    def resolve_kinds(self, path: str, kinds: frozenset[str]) -> ClassInfo | None:
+        """:meth:`resolve` for an explicit set of kinds (a nested ``init_args`` object's parameter)."""
+        key = (path, kinds)
+        if key in self._resolved:
+            return self._resolved[key]
+        found: ClassInfo | None
+        if "." not in path:
+            matches = [c for c in self._by_name.get(path, ()) if self.classes[c]["kind"] in kinds]
+            found = self.info(matches[0]) if len(matches) == 1 else None
+        else:
+            canonical = self._by_alias.get(normalize(path))
+            found = self.info(canonical) if canonical else None
+        if len(self._resolved) > 4096:
+            self._resolved.clear()
+        self._resolved[key] = found
+        return found
+
+    def registered(self, kind: str, name: str) -> ClassInfo | None:
+        """The class the Trainer builds for the registered name ``name`` of ``kind`` ("strategy",
+        "accelerator", "profiler"); names are compared lower-cased, as the Trainer does."""
+        key = (kind, name.lower())
+        if key not in self._registered:
+            self._registered[key] = next(
+                (self.info(c) for c, data in self.classes.items() if data["kind"] == kind and key[1] in data.get("registered", {})),
+                None,
+            )
+        return self._registered[key]
+
+    def registered_names(self, kind: str) -> tuple[str, ...]:
+        """Every name registered for ``kind`` ("strategy", "accelerator", "profiler"), in snapshot order."""
+        return tuple(name for data in self.classes.values() if data["kind"] == kind for name in data.get("registered", {}))
+
+    def class_names(self, kinds: frozenset[str]) -> tuple[str, ...]:
+        """The bare names of the concrete, non-deprecated classes of ``kinds`` (for "did you mean")."""
+        return tuple(
+            sorted({d["name"] for d in self.classes.values() if d["kind"] in kinds and not d["abstract"] and not d.get("deprecated")})
+        )
+
+    def named(self, name: str) -> tuple[str, ...]:
+        """The canonical paths of the classes called ``name`` (LightningCLI resolves bare names)."""
+        return tuple(self._by_name.get(name, ()))
+
+    def in_known_module(self, path: str) -> bool:
+        """Whether ``path`` points into a Lightning module the snapshot covers (so a miss is a typo)."""
+        module = normalize(path).rsplit(".", 1)[0]
+        return module in self._modules
+
+    def suggest(self, path: str, slot: str | None = None, kinds: frozenset[str] | None = None) -> str | None:
+        """The closest snapshotted spelling of ``path`` (same module first), for "did you mean"; never
+        ``path`` itself."""
+        kinds = kinds if kinds is not None else SLOT_KINDS.get(slot or "", frozenset())
+        if "." not in path:
+            names = [n for n in self.class_names(kinds) if n != path]
+            close = difflib.get_close_matches(path, names, n=1, cutoff=0.6)
+            return close[0] if close else None
+        normal = normalize(path)
+        module, _, name = normal.rpartition(".")
+        same = [a.rpartition(".")[2] for a in self._by_alias if a.rpartition(".")[0] == module and a.rpartition(".")[2] != name]
+        close = difflib.get_close_matches(name, same, n=1, cutoff=0.6)
+        if not close:
+            return None
+        suggestion = f"{module}.{close[0]}"
+        for old, new in PACKAGE_ALIASES:
+            if path.startswith(old):
+                suggestion = old + suggestion[len(new):]
+        return suggestion
+
+
+def newest() -> ClassIndex:
+    """The class snapshot of the newest known Lightning release (what the committed schema shows)."""
+    from trainer_lint.lightning.releases import newest as newest_release
+
+    return newest_release().classes
+
+
 def load() -> dict[str, Any]:
-    """The snapshot as parsed JSON (read once per process)."""
-    return json.loads(SNAPSHOT.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-
-@lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, str], dict[str, list[str]], frozenset[str]]:
-    by_alias: dict[str, str] = {}
-    by_name: dict[str, list[str]] = {}
-    modules: set[str] = set()
-    for canonical, info in load()["classes"].items():
-        for alias in info["aliases"]:
-            by_alias[alias] = canonical
-            if info["kind"] not in BASE_KINDS:  # `lightning.pytorch` exports much more than these
-                modules.add(alias.rsplit(".", 1)[0])
-        by_name.setdefault(info["name"], []).append(canonical)
-    return by_alias, by_name, frozenset(modules)
+    """The newest release's snapshot as ``{"classes": {...}}``."""
+    return {"classes": newest().classes}
 
 
 def normalize(path: str) -> str:
@@ -173,29 +265,18 @@ def normalize(path: str) -> str:
 
 
 def info(canonical: str) -> ClassInfo:
-    """The snapshot entry of a canonical path."""
-    return ClassInfo(canonical, load()["classes"][canonical])
+    """:meth:`ClassIndex.info` of the newest release."""
+    return newest().info(canonical)
 
 
 def resolve(path: str, slot: str | None = None) -> ClassInfo | None:
-    """The Lightning class ``path`` names, or None when it names none (or a class outside Lightning).
-
-    A bare class name resolves, as LightningCLI resolves it, to the one class of that name among
-    the kinds ``slot`` takes (callers decide whether a bare *string* is a class there: see
-    :data:`SHORT_NAME_SLOTS`).
-    """
-    return resolve_kinds(path, SLOT_KINDS.get(slot or "", frozenset()))
+    """:meth:`ClassIndex.resolve` of the newest release (rules ask ``ctx.lightning.classes``)."""
+    return newest().resolve(path, slot)
 
 
-@lru_cache(maxsize=4096)  # the snapshot is read once per process, so answers never change
 def resolve_kinds(path: str, kinds: frozenset[str]) -> ClassInfo | None:
-    """:func:`resolve` for an explicit set of kinds (a nested ``init_args`` object's parameter)."""
-    by_alias, by_name, _ = _index()
-    if "." not in path:
-        matches = [c for c in by_name.get(path, ()) if info(c).kind in kinds]
-        return info(matches[0]) if len(matches) == 1 else None
-    canonical = by_alias.get(normalize(path))
-    return info(canonical) if canonical else None
+    """:meth:`ClassIndex.resolve_kinds` of the newest release."""
+    return newest().resolve_kinds(path, kinds)
 
 
 def family(path: str) -> str | None:
@@ -218,60 +299,37 @@ def in_family(path: str, target: str) -> str:
     return path
 
 
-@lru_cache(maxsize=256)
 def registered(kind: str, name: str) -> ClassInfo | None:
-    """The class the Trainer builds for the registered name ``name`` of ``kind`` ("strategy",
-    "accelerator", "profiler"); names are compared lower-cased, as the Trainer does."""
-    wanted = name.lower()
-    for canonical, data in load()["classes"].items():
-        if data["kind"] == kind and wanted in data.get("registered", {}):
-            return info(canonical)
-    return None
+    """:meth:`ClassIndex.registered` of the newest release."""
+    return newest().registered(kind, name)
 
 
-@lru_cache(maxsize=8)
 def registered_names(kind: str) -> tuple[str, ...]:
-    """Every name registered for ``kind`` ("strategy", "accelerator", "profiler"), in snapshot order."""
-    return tuple(name for data in load()["classes"].values() if data["kind"] == kind for name in data.get("registered", {}))
+    """:meth:`ClassIndex.registered_names` of the newest release."""
+    return newest().registered_names(kind)
 
 
-@lru_cache(maxsize=8)
 def class_names(kinds: frozenset[str]) -> tuple[str, ...]:
-    """The bare names of the concrete, non-deprecated classes of ``kinds`` (for "did you mean")."""
-    return tuple(
-        sorted({d["name"] for d in load()["classes"].values() if d["kind"] in kinds and not d["abstract"] and not d.get("deprecated")})
-    )
+    """:meth:`ClassIndex.class_names` of the newest release."""
+    return newest().class_names(kinds)
+
+
+def named(name: str) -> tuple[str, ...]:
+    """:meth:`ClassIndex.named` of the newest release."""
+    return newest().named(name)
 
 
 def in_known_module(path: str) -> bool:
-    """Whether ``path`` points into a Lightning module the snapshot covers (so a miss is a typo)."""
-    module = normalize(path).rsplit(".", 1)[0]
-    return module in _index()[2]
+    """:meth:`ClassIndex.in_known_module` of the newest release."""
+    return newest().in_known_module(path)
 
 
 def suggest(path: str, slot: str | None = None, kinds: frozenset[str] | None = None) -> str | None:
-    """The closest snapshotted spelling of ``path`` (same module first), for "did you mean"; never
-    ``path`` itself."""
-    by_alias, _, _ = _index()
-    kinds = kinds if kinds is not None else SLOT_KINDS.get(slot or "", frozenset())
-    if "." not in path:
-        names = [n for n in class_names(kinds) if n != path]
-        close = difflib.get_close_matches(path, names, n=1, cutoff=0.6)
-        return close[0] if close else None
-    normal = normalize(path)
-    module, _, name = normal.rpartition(".")
-    same = [a.rpartition(".")[2] for a in by_alias if a.rpartition(".")[0] == module and a.rpartition(".")[2] != name]
-    close = difflib.get_close_matches(name, same, n=1, cutoff=0.6)
-    if not close:
-        return None
-    suggestion = f"{module}.{close[0]}"
-    for old, new in PACKAGE_ALIASES:
-        if path.startswith(old):
-            suggestion = old + suggestion[len(new):]
-    return suggestion
+    """:meth:`ClassIndex.suggest` of the newest release."""
+    return newest().suggest(path, slot, kinds)
 
 
-def extend_schema(schema: dict[str, Any]) -> None:
+def extend_schema(schema: dict[str, Any], index: ClassIndex | None = None) -> None:
     """Add ``init_args`` completion for Lightning's classes to ``ClassPathConfig`` (draft-07 if/then).
 
     For each concrete class: ``if class_path is one of its spellings then init_args has these
@@ -285,7 +343,7 @@ def extend_schema(schema: dict[str, Any]) -> None:
         return
     branches: list[dict[str, Any]] = []
     examples: list[str] = []
-    for canonical, data in load()["classes"].items():
+    for canonical, data in (index or newest()).classes.items():
         if data["abstract"] or data.get("deprecated") or data.get("removed") or data["kind"] in ("accelerator", "module", "datamodule"):
             continue
         examples.append(canonical)

@@ -23,6 +23,12 @@ FORMATS: dict[str, str] = {
 """Format name -> module that renders it (imported only when used)."""
 
 
+def lightning_entries(report: "Report") -> list[dict[str, object]]:
+    """The Lightning release(s) the files were checked against, with how many files each: what
+    ``--format json`` writes as ``lightning`` and SARIF as ``runs[0].properties.lightning``."""
+    return [{**choice.as_json(), "files": files} for choice, files in getattr(report, "lightning", [])]
+
+
 def get(name: str) -> Callable[..., str]:
     """The ``render`` function of format ``name`` (a key of :data:`FORMATS`)."""
     return importlib.import_module(FORMATS[name]).render  # type: ignore[no-any-return]

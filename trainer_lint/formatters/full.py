@@ -22,7 +22,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from trainer_lint.diagnostic import Diagnostic, Severity
-from trainer_lint.formatters.text import context, line, summary
+from trainer_lint.formatters.text import assumed, context, line, summary
 
 if TYPE_CHECKING:
     from trainer_lint.checker import Report
@@ -98,5 +98,6 @@ def render(report: "Report", *, color: bool = False) -> str:
         for d in result.diagnostics:
             blocks.append("\n".join([line(d, color=color), *snippet(d, result.document, color=color)]))
     about = context(report)
-    blocks.append(summary(report) if about is None else f"{about}\n{summary(report)}")
+    closing = summary(report) if about is None else f"{about}\n{summary(report)}"
+    blocks.append("\n".join([closing, *assumed(report)]))
     return "\n\n".join(blocks) + "\n"

@@ -1,7 +1,13 @@
 """``--format json``: the public, versioned machine interface.
 
 ``{"version": str, "files_checked": int, "diagnostics": [{"path", "line", "column", "end_line",
-"end_column", "code", "severity", "key", "message"}]}``. Keys are only ever added, never renamed.
+"end_column", "code", "severity", "key", "message"}], "lightning": [{"version", "versions",
+"requested", "source", "origin", "files", "note"?}]}``. Keys are only ever added, never renamed.
+
+``lightning`` lists the Lightning release(s) the files were checked against: ``version`` (the
+release messages name), ``versions`` (both ends of a range), what was ``requested``, its
+``source`` (``flag``, ``settings``, ``project``, ``installed``, ``default``), ``origin`` in words
+and how many ``files``.
 
 Added with targets and launch scripts, present only when set: top-level ``"target"`` (the
 machine, when every checked file had the same one), ``"targets"`` (each machine with its
@@ -17,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from trainer_lint import __version__
 from trainer_lint.diagnostic import Diagnostic, Related, Span
+from trainer_lint.formatters import lightning_entries
 
 if TYPE_CHECKING:
     from trainer_lint.checker import Report
@@ -64,6 +71,7 @@ def render(report: "Report", *, color: bool = False) -> str:
         "version": __version__,
         "files_checked": report.files_checked,
         "diagnostics": [as_dict(d, spellings.get(d.path)) for d in report.diagnostics],
+        "lightning": lightning_entries(report),
     }
     if targets:
         if len(targets) == 1 and targets[0][1] == report.files_checked:

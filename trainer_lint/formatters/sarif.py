@@ -7,7 +7,9 @@ root), with forward slashes and ``uriBaseId`` ``%SRCROOT%``; regions are 1-based
 ``endColumn``, counted in Unicode code points (``columnKind``). ``error``, ``warning`` and ``info``
 become the levels ``error``, ``warning`` and ``note``. A diagnostic's notes at other places (a
 launch script's line) are its ``relatedLocations``; the target machine is in the run's
-``properties.target`` (and ``properties.targets``) and each result's ``properties.target``.
+``properties.target`` (and ``properties.targets``) and each result's ``properties.target``. The
+run's ``properties.lightning`` says which Lightning release(s) the files were checked against (as
+``--format json``'s ``lightning``).
 """
 
 from __future__ import annotations
@@ -125,6 +127,11 @@ def log(report: "Report", rules: "Sequence[type[Rule]] | None" = None) -> dict[s
         run["properties"] = {"targets": [{**machine.as_dict(), "files": count} for machine, count in targets]}
         if len(targets) == 1 and targets[0][1] == report.files_checked:
             run["properties"]["target"] = targets[0][0].as_dict()
+    from trainer_lint.formatters import lightning_entries
+
+    used = lightning_entries(report)
+    if used:
+        run.setdefault("properties", {})["lightning"] = used
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

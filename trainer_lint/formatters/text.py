@@ -77,6 +77,21 @@ def summary(report: "Report") -> str:
     return text
 
 
+def assumed(report: "Report") -> list[str]:
+    """Which Lightning release the files were checked against, where the user did not say
+    (``--lightning-version`` or ``lightning-version``): one line per release in use."""
+    used = getattr(report, "lightning", [])
+    if not used or all(choice.explicit for choice, _ in used):
+        return []
+    out = []
+    for choice, files in used:
+        if choice.explicit:
+            continue
+        scope = f" for {files} file{'' if files == 1 else 's'}" if len(used) > 1 else ""
+        out.append(f"Checked against {choice.describe()}{scope}.")
+    return out
+
+
 def render(report: "Report", *, color: bool = False) -> str:
     """The whole report in the text format."""
     lines = []
@@ -87,4 +102,5 @@ def render(report: "Report", *, color: bool = False) -> str:
     if about is not None:
         lines.append(about)
     lines.append(summary(report))
+    lines.extend(assumed(report))
     return "\n".join(lines) + "\n"

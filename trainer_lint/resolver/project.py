@@ -171,7 +171,7 @@ class Project:
 
         kinds = classes.SLOT_KINDS.get(slot)
         if kinds:
-            for canonical in classes._index()[1].get(name, ()):
+            for canonical in classes.named(name):
                 info = classes.info(canonical)
                 if info.kind in kinds:
                     found.append((LightningClass(info), True))

@@ -7,12 +7,13 @@ has a failing and a passing case under ``tests/cases/``.
 
 from __future__ import annotations
 
-from trainer_lint.rules import document, fit, hardware, loops, meta, objects, trainer, types, yaml
+from trainer_lint.rules import document, fit, hardware, loops, meta, objects, release, trainer, types, yaml
 from trainer_lint.rules.base import Context, Rule
 
 RULES: tuple[type[Rule], ...] = (
     *document.RULES,
     *yaml.RULES,
+    *release.RULES,
     *types.RULES,
     *trainer.RULES,
     *loops.RULES,

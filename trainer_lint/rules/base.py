@@ -51,6 +51,8 @@ class Context:
         options: Options = DEFAULT,
         path: str | None = None,
         reader: str = "toml",
+        lightning: Any = None,
+        choice: Any = None,
     ) -> None:
         self.data = data
         self.schema = schema
@@ -63,6 +65,8 @@ class Context:
         (LightningCLI, which reads strings again where a parameter is not ``str``; the YAML
         reader has already applied that to Lightning's own arguments and classes)."""
         self._cache: dict[str, Any] = {}
+        self._lightning = lightning
+        self._choice = choice
         table = data.get("trainer")
         self.trainer: dict[str, Any] = table if isinstance(table, dict) else {}
         """The ``[trainer]`` table, or an empty dict when it is missing or not a table."""
@@ -78,6 +82,32 @@ class Context:
             return cache[name]  # type: ignore[no-any-return]
         value = cache[name] = compute()
         return value
+
+    @property
+    def lightning_choice(self) -> Any:
+        """The release(s) this file is checked against and why
+        (:class:`trainer_lint.lightning.selection.Choice`), chosen on first use."""
+        if self._choice is None:
+            from trainer_lint.lightning.selection import choose
+
+            self._choice = choose(self.options, self.path)
+        return self._choice
+
+    @property
+    def lightning(self) -> Any:
+        """The Lightning release this pass checks against
+        (:class:`trainer_lint.lightning.releases.Release`): its Trainer parameters, registries,
+        precision names and class snapshot. For a version range the engine runs the rules once
+        per end, each with its own release here."""
+        if self._lightning is None:
+            self._lightning = self.lightning_choice.release
+        return self._lightning
+
+    @property
+    def lightning_label(self) -> str:
+        """How messages name the project's Lightning: ``2.4.0``, or a range such as ``>=2.2,<2.5``."""
+        choice = self.lightning_choice
+        return choice.label if len(choice.releases) > 1 else self.lightning.version
 
     @property
     def target(self) -> "Machine | None":

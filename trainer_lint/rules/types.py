@@ -29,6 +29,8 @@ OUT_OF_RANGE = "TL102"
 UNKNOWN_KEY = "TL103"
 REMOVED_ARGUMENT = "TL104"
 MISSING_KEY = "TL105"
+NEWER_ARGUMENT = "TL106"
+RELEASE_VALUE = "TL107"
 
 def _removed_arguments() -> dict[str, tuple[str, str | None, str | None]]:
     import json
@@ -61,7 +63,29 @@ _TYPE_WORDS = {
 
 def type_findings(ctx: Context) -> list[Diagnostic]:
     """All schema findings for the file, computed once and shared by the rules of this module."""
-    return ctx.cached("type_findings", lambda: _objects_accepted(ctx, list(islice(_Walker(ctx.schema).walk(ctx.data, ctx.schema, ()), MAX_FINDINGS))))
+    def walk() -> list[Diagnostic]:
+        walker = _Walker(ctx.schema, ctx.lightning, ctx.lightning_label)
+        found = _objects_accepted(ctx, list(islice(walker.walk(ctx.data, ctx.schema, ()), MAX_FINDINGS)))
+        return [_release_value(ctx, d) if d.code == INVALID_CHOICE else d for d in found]
+
+    return ctx.cached("type_findings", walk)
+
+
+def _release_value(ctx: Context, d: Diagnostic) -> Diagnostic:
+    """An invalid choice that another known release takes names that release (TL107)."""
+    if len(d.key) != 2 or d.key[0] != "trainer" or d.key[1] not in ctx.trainer:
+        return d
+    name, value = d.key[1], ctx.trainer[d.key[1]]
+    release = ctx.lightning
+    since = release.value_since(name, value)
+    if since is not None:
+        message = f"`{name} = {show(value)}` needs Lightning >= {since}; this project uses {ctx.lightning_label}"
+        return _diag(RELEASE_VALUE, d.key, message)
+    until = release.value_until(name, value)
+    if until is not None:
+        message = f"`{name} = {show(value)}` was removed after Lightning {until}; this project uses {ctx.lightning_label}"
+        return _diag(RELEASE_VALUE, d.key, message)
+    return d
 
 
 def _objects_accepted(ctx: Context, found: list[Diagnostic]) -> list[Diagnostic]:
@@ -78,9 +102,7 @@ def _objects_accepted(ctx: Context, found: list[Diagnostic]) -> list[Diagnostic]
 
 
 def _names_profiler_class(ctx: Context, name: str) -> bool:
-    from trainer_lint import classes
-
-    if classes.resolve(name, "profiler") is not None:
+    if ctx.lightning.classes.resolve(name, "profiler") is not None:
         return True
     return ctx.resolve(name, "profiler").resolved
 
@@ -120,8 +142,11 @@ and each ``$ref`` node resolved (see :meth:`_Walker.resolve`)."""
 
 
 class _Walker:
-    def __init__(self, root: dict[str, Any]) -> None:
+    def __init__(self, root: dict[str, Any], lightning: Any = None, label: str = "") -> None:
         self.root = root
+        self.lightning = lightning
+        """The release the file is checked against (names the release that added an argument)."""
+        self.label = label
         hit = _CLEAN_CHECKS.get(id(root))
         if hit is None or hit[0] is not root:
             hit = _CLEAN_CHECKS[id(root)] = (root, {}, {})
@@ -297,7 +322,7 @@ class _Walker:
                 if not self.clean(properties[name])(item):
                     yield from self.walk(item, properties[name], (*key, name))
             elif extra is False:
-                yield _unknown(key, name, sorted(properties), value)
+                yield _unknown(key, name, sorted(properties), value, self.lightning, self.label)
             elif isinstance(extra, dict) and not self.clean(extra)(item):
                 yield from self.walk(item, extra, (*key, name))
 
@@ -423,9 +448,25 @@ def _minor(release: str) -> str:
     return ".".join(parts[:2]) if len(parts) > 2 and parts[2] == "0" else release
 
 
-def _unknown(table: KeyPath, name: str, known: list[str], siblings: dict[str, Any] | None = None) -> Diagnostic:
+def _unknown(
+    table: KeyPath,
+    name: str,
+    known: list[str],
+    siblings: dict[str, Any] | None = None,
+    lightning: Any = None,
+    label: str = "",
+) -> Diagnostic:
     key = (*table, name)
     siblings = siblings if siblings is not None else {}
+    if table == ("trainer",) and lightning is not None:
+        since = lightning.since(name)
+        if since is not None:
+            message = f"`{name}` needs Lightning >= {since}; this project uses {label or lightning.version}"
+            return _diag(NEWER_ARGUMENT, key, message, anchor="key")
+        until = lightning.until(name)
+        if until is not None:
+            message = f"`{name}` was removed from the Trainer after Lightning {until}; this project uses {label or lightning.version}"
+            return _diag(REMOVED_ARGUMENT, key, message, anchor="key")
     if table == ("trainer",) and name in REMOVED_ARGUMENTS:
         advice, _, release = REMOVED_ARGUMENTS[name]
         if release is None:  # no release had it: an unknown key, with the advice
@@ -641,4 +682,69 @@ class MissingKey(_SchemaRule):
     summary = "A table lacks a key it needs"
 
 
-RULES: tuple[type[Rule], ...] = (WrongType, InvalidChoice, OutOfRange, UnknownKey, RemovedArgument, MissingKey)
+class NewerArgument(_SchemaRule):
+    """## What it does
+    Flags a Trainer argument that a newer Lightning release added, when the project's release
+    (see `trainer-lint check --lightning-version` and the project's `lightning` requirement) does
+    not have it yet, and names the release that added it.
+
+    ## Why is this bad?
+    `Trainer` raises `TypeError: __init__() got an unexpected keyword argument 'model_registry'`:
+    the config was written for a newer Lightning than the one that will read it.
+
+    ## Example
+    ```toml
+    # requirements.txt pins lightning==2.4.0
+    [trainer]
+    model_registry = "my-model"
+    ```
+
+    ## Fix
+    Upgrade Lightning to the release named in the message (and the pin with it), or remove the
+    argument.
+
+    ## Lightning source
+    The signature of `Trainer.__init__` in `lightning/pytorch/trainer/trainer.py`, release by
+    release (`trainer_lint/lightning/releases.json`).
+    """
+
+    code = NEWER_ARGUMENT
+    name = "argument-needs-newer-lightning"
+    summary = "A Trainer argument that the project's Lightning release does not have yet"
+
+
+class ReleaseValue(_SchemaRule):
+    """## What it does
+    Flags an accelerator, strategy, profiler or precision name that the project's Lightning
+    release does not take but another release does, and names that release: `16-true` and
+    `bf16-true` need 2.1; `accelerator = "ipu"` was removed after 2.0.
+
+    ## Why is this bad?
+    `Trainer` raises `ValueError` for a name its release does not know
+    (`Precision '16-true' is invalid`); the config was written for another release.
+
+    ## Example
+    ```toml
+    # requirements.txt pins lightning==2.0.9
+    [trainer]
+    precision = "bf16-true"
+    ```
+
+    ## Fix
+    Use a name of the project's release (`"bf16-mixed"`), or upgrade Lightning to the release the
+    message names.
+
+    ## Lightning source
+    `_PRECISION_INPUT` in `lightning/fabric/connector.py`; `AcceleratorRegistry` and
+    `StrategyRegistry`; `_init_profiler` in `lightning/pytorch/trainer/setup.py`, release by
+    release (`trainer_lint/lightning/releases.json`).
+    """
+
+    code = RELEASE_VALUE
+    name = "value-of-another-lightning-release"
+    summary = "A name that another Lightning release takes, but not the project's"
+
+
+RULES: tuple[type[Rule], ...] = (
+    WrongType, InvalidChoice, OutOfRange, UnknownKey, RemovedArgument, MissingKey, NewerArgument, ReleaseValue,
+)

@@ -78,14 +78,12 @@ class CallbackNeedsLogger(Rule):
 
 def distributed(ctx: Context) -> str | None:
     """Words for the distributed strategy the Trainer will run, or None when it runs one process."""
-    from trainer_lint.classes import registered
-
     f = facts(ctx)
     if f.strategy_has("distributed"):
         return f.describe_strategy()
     chosen = f.chosen_strategy  # what "auto" picks: "ddp" for several devices or nodes, "xla" on TPUs
     if f.strategy == "auto" and chosen not in (None, "auto"):
-        picked = registered("strategy", chosen)
+        picked = ctx.lightning.classes.registered("strategy", chosen)
         if picked is not None and picked.has("distributed"):
             return f'`strategy = "auto"` with several devices (Lightning picks "{chosen}")'
     return None

@@ -15,10 +15,11 @@ from trainer_lint.rules.hardware.connector import (
 
 class HpuAccelerator(Rule):
     """## What it does
-    Flags `accelerator = "hpu"`. Lightning 2.6 registers no `"hpu"` accelerator: Intel Gaudi
-    support lives in the `lightning-habana` package, which must be imported (registering the
+    Flags `accelerator = "hpu"`. From Lightning 2.1 no `"hpu"` accelerator is registered: Intel
+    Gaudi support lives in the `lightning-habana` package, which must be imported (registering the
     name) before the Trainer is built. With `strategy` unset or `"auto"` this is an error, because
     Lightning refuses to pick a strategy for HPUs; with a strategy set it is information.
+    Lightning 2.0 has its own HPU accelerator (it needs Gaudi devices): information only.
 
     ## Why is this bad?
     Without `lightning-habana`, `Trainer` raises `ValueError: You selected an invalid accelerator
@@ -53,17 +54,25 @@ class HpuAccelerator(Rule):
         f = facts(ctx)
         if f.accelerator != "hpu":
             return
-        if f.strategy == "auto":
+        release = ctx.lightning_label
+        if "hpu" in ctx.lightning.accelerators:  # the release registers its own HPU accelerator (2.0)
             yield self.report(
                 ACCELERATOR_KEY,
-                '`accelerator = "hpu"` with `strategy` unset or "auto" raises: Lightning 2.6 cannot pick a strategy '
-                'for HPUs. Use the `lightning-habana` package\'s `HPUAccelerator` and strategy classes',
+                f'`accelerator = "hpu"` needs Intel Gaudi devices and `habana_frameworks` (Lightning {release} '
+                "supports HPUs itself)",
+                severity=Severity.INFO,
+            )
+        elif f.strategy == "auto":
+            yield self.report(
+                ACCELERATOR_KEY,
+                f'`accelerator = "hpu"` with `strategy` unset or "auto" raises: Lightning {release} cannot pick a '
+                "strategy for HPUs. Use the `lightning-habana` package's `HPUAccelerator` and strategy classes",
             )
         else:
             yield self.report(
                 ACCELERATOR_KEY,
                 '`accelerator = "hpu"` is a valid name only once the `lightning-habana` package is installed and '
-                "imported; Lightning 2.6 itself raises for it",
+                f"imported; Lightning {release} itself raises for it",
                 severity=Severity.INFO,
             )
 

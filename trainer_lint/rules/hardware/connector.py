@@ -20,6 +20,7 @@ from trainer_lint.rules.base import Context, show, trainer_key
 
 if TYPE_CHECKING:
     from trainer_lint.launchers import RankZero
+    from trainer_lint.lightning.releases import Release
     from trainer_lint.rules.objects.collect import Obj
     from trainer_lint.target import Machine
 
@@ -39,42 +40,37 @@ CONCRETE = ("cpu", "cuda", "mps", "tpu")
 """What ``accelerator = "auto"`` can resolve to (``_select_auto_accelerator``)."""
 
 
-PRECISION_ALIASES = {"64": "64-true", "32": "32-true", "16": "16-mixed", "bf16": "bf16-mixed"}
-"""``_PRECISION_INPUT_STR_ALIAS_CONVERSION`` in ``lightning/fabric/plugins/precision/precision.py``."""
+def precision_name(ctx: Context, value: Any) -> str:
+    """A precision as Lightning unifies it: a short form becomes the name it stands for in the
+    file's release (``16`` -> ``"16-mixed"``: ``_PRECISION_INPUT_STR_ALIAS_CONVERSION``)."""
+    return ctx.lightning.precision_aliases.get(str(value), str(value))
 
 
-SHARDED_PRECISIONS = ("32-true", "16-true", "bf16-true", "16-mixed", "bf16-mixed")
-"""``_PRECISION_INPUT`` of ``FSDPPrecision`` and ``DeepSpeedPrecision``."""
+def strategy_tags(release: "Release", strategy: Optional[str]) -> frozenset[str]:
+    """The snapshot tags (``fsdp``, ``deepspeed``, ``xla``, ``single_xla``, ``parallel``...) of the
+    class a registered strategy name builds in ``release`` (the file's: ``ctx.lightning``); empty
+    for ``auto``, a class or an unknown name."""
+    if strategy is None:
+        return frozenset()
+    found = release.classes.registered("strategy", strategy)
+    return frozenset(found.data.get("tags", ())) if found is not None else frozenset()
 
 
-XLA_PRECISIONS = ("32-true", "16-true", "bf16-true")
-"""``_PRECISION_INPUT`` of ``XLAPrecision``."""
+def is_fsdp(release: "Release", strategy: Optional[str]) -> bool:
+    return "fsdp" in strategy_tags(release, strategy)
 
 
-XLA_STRATEGIES = ("xla", "xla_debug", "single_xla", "single_tpu")
+def is_deepspeed(release: "Release", strategy: Optional[str]) -> bool:
+    return "deepspeed" in strategy_tags(release, strategy)
 
 
-FORK_STRATEGIES = (
-    "ddp_fork",
-    "ddp_fork_find_unused_parameters_false",
-    "ddp_fork_find_unused_parameters_true",
-    "ddp_notebook",
-    "ddp_notebook_find_unused_parameters_false",
-    "ddp_notebook_find_unused_parameters_true",
-)
-"""``_DDP_FORK_ALIASES`` in ``lightning/pytorch/strategies/ddp.py``."""
+def is_xla(release: "Release", strategy: Optional[str]) -> bool:
+    return not {"xla", "single_xla"}.isdisjoint(strategy_tags(release, strategy))
 
 
-def is_fsdp(strategy: Optional[str]) -> bool:
-    return strategy in ("fsdp", "fsdp_cpu_offload")
-
-
-def is_deepspeed(strategy: Optional[str]) -> bool:
-    return strategy is not None and strategy.startswith("deepspeed")
-
-
-def is_xla(strategy: Optional[str]) -> bool:
-    return strategy in XLA_STRATEGIES
+def is_fork(release: "Release", strategy: Optional[str]) -> bool:
+    """A name in the release's ``_DDP_FORK_ALIASES`` (in ``lightning/pytorch/strategies/ddp.py``)."""
+    return strategy in release.fork_strategies
 
 
 def is_ddp_family(strategy: Optional[str]) -> bool:
@@ -395,9 +391,9 @@ class Facts:
         chosen = self.chosen_strategy
         if chosen is None:
             return None
-        if is_deepspeed(chosen):
+        if is_deepspeed(self.lightning, chosen):
             return True
-        return chosen.startswith("ddp") and "spawn" not in chosen and chosen not in FORK_STRATEGIES
+        return chosen.startswith("ddp") and "spawn" not in chosen and not is_fork(self.lightning, chosen)
 
     @property
     def final_precision(self) -> Optional[str]:
@@ -422,6 +418,8 @@ class Facts:
         return _child(self._objects, self.strategy_obj, name)
 
     _objects: tuple[Obj, ...] = ()
+    lightning: "Release" = None  # type: ignore[assignment]
+    """The Lightning release the file is checked against (``ctx.lightning``)."""
 
     def describe_accelerator(self) -> str:
         """The accelerator as the user wrote it, for messages."""
@@ -461,7 +459,6 @@ def accelerator_name(obj: Obj) -> Optional[str]:
 
 
 def _facts(ctx: Context) -> Facts:
-    from trainer_lint.classes import registered
     from trainer_lint.rules.objects.collect import objects, trainer_objects
 
     objs = tuple(objects(ctx))  # empty at once where no object can be written
@@ -482,7 +479,7 @@ def _facts(ctx: Context) -> Facts:
     strategy_class = None
     if isinstance(written_strategy, str) and "." not in written_strategy:
         strategy = written_strategy.lower()
-        strategy_class = registered("strategy", strategy) if strategy != "auto" else None
+        strategy_class = ctx.lightning.classes.registered("strategy", strategy) if strategy != "auto" else None
     else:
         given = trainer_objects(ctx, "strategy") if objs else []
         if given:
@@ -495,7 +492,7 @@ def _facts(ctx: Context) -> Facts:
     devices = ctx.get("devices") if ctx.is_clean("devices") else "auto"  # "auto" is the default
     precision = ctx.get("precision")
     if precision is not None:
-        precision = PRECISION_ALIASES.get(str(precision), str(precision))
+        precision = precision_name(ctx, precision)
     num_nodes = ctx.get("num_nodes")
     num_nodes = num_nodes if isinstance(num_nodes, int) else 1
     machine = ctx.machine
@@ -512,7 +509,7 @@ def _facts(ctx: Context) -> Facts:
     plugins = tuple(trainer_objects(ctx, "plugins")) if objs else ()
     precision_plugin = next((o for o in plugins if o.info.kind == "precision"), None) or _child(objs, strategy_obj, "precision_plugin")
     written_profiler = ctx.get("profiler")
-    profiler = written_profiler.lower() if isinstance(written_profiler, str) and registered("profiler", written_profiler) else None
+    profiler = written_profiler.lower() if isinstance(written_profiler, str) and ctx.lightning.classes.registered("profiler", written_profiler) else None
     profilers = trainer_objects(ctx, "profiler") if objs else []
     return Facts(
         accelerator,
@@ -536,6 +533,7 @@ def _facts(ctx: Context) -> Facts:
         profiler_obj=profilers[0] if profilers else None,
         callbacks=tuple(trainer_objects(ctx, "callbacks")) if objs else (),
         _objects=objs,
+        lightning=ctx.lightning,
     )
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Optional
 
 from trainer_lint.diagnostic import Diagnostic, KeyPath, Related, Severity
 from trainer_lint.rules.base import Context, EngineRule, Rule, trainer_key
-from trainer_lint.rules.hardware.connector import DEVICES_KEY, FORK_STRATEGIES, STRATEGY_KEY, Facts, facts, is_fsdp, say_devices
+from trainer_lint.rules.hardware.connector import DEVICES_KEY, STRATEGY_KEY, Facts, facts, is_fork, is_fsdp, say_devices
 
 if TYPE_CHECKING:
     from trainer_lint.launchers import Count, RankZero, Source
@@ -141,14 +141,14 @@ class LaunchUnchecked(LaunchRule):
                     "Set `devices` to the tasks per node",
                     related=source,
                 )
-        elif chosen in FORK_STRATEGIES or "spawn" in chosen:
+        elif is_fork(f.lightning, chosen) or "spawn" in chosen:
             yield self.report(
                 STRATEGY_KEY,
                 f'`strategy = "{chosen}"` starts its own processes, which Lightning does not reconcile with the {what} '
                 f'{script_name(ctx)} starts ({per_node.words()} per node): use `strategy = "ddp"` under SLURM or torchrun',
                 related=source,
             )
-        elif is_fsdp(chosen) and count is not None and per_node.never(count):
+        elif is_fsdp(f.lightning, chosen) and count is not None and per_node.never(count):
             yield self.report(
                 DEVICES_KEY,
                 f"{say_processes(ctx, f)} gives FSDP {count} device(s) per node, but {script_name(ctx)} starts {per_node.words()} "

@@ -225,7 +225,7 @@ class Fp8NeedsAda(Rule):
         f = facts(ctx)
         if f.machine is None or f.precision is None or not f.precision.startswith("transformer-engine"):
             return
-        if is_fsdp(f.strategy) or is_deepspeed(f.strategy):
+        if is_fsdp(f.lightning, f.strategy) or is_deepspeed(f.lightning, f.strategy):
             return  # refused by the strategy first (TL322)
         written = f"`precision = {show(ctx.trainer.get('precision'))}`"
         if f.runs_on is not None and f.runs_on != "cuda":
@@ -320,7 +320,7 @@ class DeepSpeedNeedsCuda(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.machine is None or not is_deepspeed(f.strategy) or f.runs_on != "cpu":
+        if f.machine is None or not is_deepspeed(f.lightning, f.strategy) or f.runs_on != "cpu":
             return
         picked = "" if f.accelerator == "cpu" else f' (`accelerator = "auto"` picks the CPU on {machine_words(f.machine)})'
         yield self.report(

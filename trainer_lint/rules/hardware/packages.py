@@ -71,13 +71,15 @@ class OptionalPackage(Rule):
                 f"{listed} need{'s' if len(whats) == 1 else ''} the {package} package, which is not installed here; "
                 "install it where the config runs",
             )
+        for key, message in _devices(ctx):
+            yield self.report(key, message)
 
 
 def _needs(ctx: Context) -> Iterator[tuple[KeyPath, str, list[list[str]]]]:
     """(where, what, package groups) for everything in the config that needs an optional package."""
-    from trainer_lint.classes import registered
     from trainer_lint.rules.objects.collect import lightning_objects
 
+    registered = ctx.lightning.classes.registered  # the release's registries
     f = facts(ctx)
     if f.strategy is not None and f.strategy_class is not None and f.strategy_class.requires and _buildable(f.strategy_class, f.strategy):
         yield STRATEGY_KEY, say_strategy(ctx), f.strategy_class.requires
@@ -86,7 +88,7 @@ def _needs(ctx: Context) -> Iterator[tuple[KeyPath, str, list[list[str]]]]:
         if cls is not None and cls.requires:
             yield ACCELERATOR_KEY, say_accelerator(f.accelerator_written), cls.requires
     if f.precision is not None and f.precision.startswith("transformer-engine") and f.precision_plugin is None:
-        cls = _by_name("TransformerEnginePrecision")
+        cls = ctx.lightning.classes.resolve_kinds("TransformerEnginePrecision", frozenset({"precision"}))
         if cls is not None:
             yield PRECISION_KEY, f"`precision = {show(ctx.trainer['precision'])}`", cls.requires
     if f.profiler is not None:
@@ -110,10 +112,17 @@ def _buildable(cls: Any, name: str) -> bool:
     return not any(p.get("required") and n not in given for n, p in cls.params.items())
 
 
-def _by_name(name: str) -> Any:
-    from trainer_lint.classes import resolve_kinds
-
-    return resolve_kinds(name, frozenset({"precision"}))
+def _devices(ctx: Context) -> Iterator[tuple[KeyPath, str]]:
+    """Lightning 2.0's own HPU and IPU support: the names need the devices (and their packages),
+    which no machine without them has; the class a name builds says which."""
+    f = facts(ctx)
+    if f.accelerator == "ipu":  # registered in Lightning 2.0 only (TL107 elsewhere)
+        yield ACCELERATOR_KEY, f"{say_accelerator(f.accelerator_written)} needs Graphcore IPUs and `poptorch`"
+    name = f.strategy_class.name if f.strategy is not None and f.strategy_class is not None else ""
+    if "HPU" in name:
+        yield STRATEGY_KEY, f"{say_strategy(ctx)} needs Intel Gaudi devices and `habana_frameworks`"
+    elif "IPU" in name:
+        yield STRATEGY_KEY, f"{say_strategy(ctx)} needs Graphcore IPUs and `poptorch`"
 
 
 RULES: tuple[type[Rule], ...] = (

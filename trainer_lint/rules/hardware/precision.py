@@ -8,11 +8,9 @@ from collections.abc import Iterable
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, Severity
 from trainer_lint.rules.base import Context, Rule, show
 from trainer_lint.rules.hardware.connector import (
-    PRECISION_ALIASES,
     PRECISION_KEY,
-    SHARDED_PRECISIONS,
-    XLA_PRECISIONS,
     facts,
+    precision_name,
 )
 
 
@@ -53,7 +51,7 @@ class DiscouragedPrecision(Rule):
             return
         written = ctx.trainer["precision"]
         if str(written) in ("16", "bf16"):
-            name = PRECISION_ALIASES[str(written)]
+            name = precision_name(ctx, written)
             fix = Fix(f'Replace with "{name}"', (Edit(PRECISION_KEY, "value", f'"{name}"'),), safe=True)
             yield self.report(
                 PRECISION_KEY,
@@ -112,11 +110,20 @@ class Fp16MixedOnCpu(Rule):
         )
 
 
+FSDP_CHECK_SINCE = "2.1"
+"""From Lightning 2.1 the connector hands every precision to FSDP's precision plugin, which
+rejects the ones it does not take; Lightning 2.0 used ``FSDPMixedPrecisionPlugin`` only for
+``16-mixed``/``bf16-mixed`` and the plain plugins otherwise, so ``strategy = "fsdp"`` with
+``precision = "64-true"`` builds there. Tested against the real releases by
+``tests/differential/test_lightning_releases.py``."""
+
+
 class PrecisionUnsupportedByStrategy(Rule):
     """## What it does
     Flags precisions a strategy's precision plugin refuses: FSDP and DeepSpeed take `32-true`,
     `16-true`, `bf16-true`, `16-mixed`, `bf16-mixed` (not `64-true` nor `transformer-engine*`);
-    XLA (TPUs) takes `32-true`, `16-true`, `bf16-true` only.
+    XLA (TPUs) takes `32-true`, `16-true`, `bf16-true` only. The names are the release's own (its
+    plugins' `precision` argument); Lightning 2.0 does not check FSDP's.
 
     ## Why is this bad?
     `Trainer` raises `ValueError: precision='64-true' is not supported in FSDP` (and the like).
@@ -155,20 +162,23 @@ class PrecisionUnsupportedByStrategy(Rule):
         if f.precision is None or f.precision_plugin is not None:
             return  # with a precision plugin the flag is not used (or conflicts: TL341, TL515)
         written = f"`precision = {show(ctx.trainer['precision'])}`"
+        release = ctx.lightning
+        if f.strategy_has("fsdp") and release.before(FSDP_CHECK_SINCE):
+            return
         if f.strategy_has("fsdp") or f.strategy_has("deepspeed"):
-            if f.precision not in SHARDED_PRECISIONS:
-                name = "FSDP" if f.strategy_has("fsdp") else "DeepSpeed"
+            name = "FSDP" if f.strategy_has("fsdp") else "DeepSpeed"
+            takes = release.plugin_precisions(name)  # the `precision` Literal of the release's plugin
+            if takes is not None and f.precision not in takes:
                 yield self.report(
                     PRECISION_KEY,
-                    f"{written} is not supported by {f.describe_strategy()}; {name} takes "
-                    + ", ".join(f'"{p}"' for p in SHARDED_PRECISIONS),
+                    f"{written} is not supported by {f.describe_strategy()}; {name} takes " + ", ".join(f'"{p}"' for p in takes),
                 )
         elif f.strategy_has("xla") or f.strategy_has("single_xla") or (f.accelerator == "tpu" and f.strategy == "auto"):
-            if f.precision not in XLA_PRECISIONS:
+            takes = release.plugin_precisions("XLA")
+            if takes is not None and f.precision not in takes:
                 yield self.report(
                     PRECISION_KEY,
-                    f"{written} is not supported on TPUs (XLA); use "
-                    + ", ".join(f'"{p}"' for p in XLA_PRECISIONS),
+                    f"{written} is not supported on TPUs (XLA); use " + ", ".join(f'"{p}"' for p in takes),
                 )
 
 

@@ -9,10 +9,10 @@ from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.rules.base import Context, Rule, trainer_key
 from trainer_lint.rules.hardware.connector import (
     DEVICES_KEY,
-    FORK_STRATEGIES,
     STRATEGY_KEY,
     facts,
     is_ddp_family,
+    is_fork,
     is_fsdp,
     machine_words,
     say_accelerator,
@@ -58,7 +58,7 @@ class FsdpNeedsCuda(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if not is_fsdp(f.strategy):
+        if not is_fsdp(ctx.lightning, f.strategy):
             return
         if f.accelerator in ("cpu", "mps", "tpu", "hpu") or f.runs_on in ("cpu", "mps", "tpu"):
             picked = f" (on {machine_words(f.machine)} it picks {f.runs_on})" if f.machine and f.runs_on != f.accelerator else ""
@@ -271,12 +271,18 @@ class ForkStrategy(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         f = facts(ctx)
-        if f.strategy in FORK_STRATEGIES:
+        if is_fork(ctx.lightning, f.strategy):
             yield self.report(
                 STRATEGY_KEY,
                 f"{say_strategy(ctx)} forks processes: it is meant for notebooks, raises on Windows, and fails if CUDA is "
                 'initialised before `fit`; scripts should use `strategy = "ddp"`',
             )
+
+
+SINGLE_TPU_DEPRECATED_SINCE = "2.1"
+"""Lightning 2.1 moved ``SingleTPUStrategy`` to its graveyard, with the deprecation warning; in
+2.0 it is the regular name. Tested against the real releases by
+``tests/differential/test_lightning_releases.py``."""
 
 
 class DeprecatedStrategyName(Rule):
@@ -313,7 +319,7 @@ class DeprecatedStrategyName(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        if facts(ctx).strategy == "single_tpu":
+        if facts(ctx).strategy == "single_tpu" and ctx.lightning.at_least(SINGLE_TPU_DEPRECATED_SINCE):
             yield self.report(STRATEGY_KEY, f'{say_strategy(ctx)} is deprecated; Lightning\'s name for it is "single_xla"')
 
 

@@ -10,7 +10,6 @@ from trainer_lint.rules.loops.values import (
     NON_POSITIVE_DURATION,
     TIME_FORMAT,
     TIME_RANGE,
-    TIMER_CLASSES,
     fast_dev_run,
     is_set,
     parse_interval,
@@ -110,7 +109,7 @@ class DurationOutOfRange(_IntervalRule):
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         mt = value(ctx, "max_time")
         if is_set(ctx, "max_time") and mt is not None:
-            _, problem = parse_max_time(mt)
+            _, problem = parse_max_time(mt, ctx)
             if problem:
                 yield self.report(trainer_key("max_time"), f"`max_time = {show(mt)}` {problem}")
         yield from self.interval_findings(ctx)
@@ -153,7 +152,7 @@ class NonPositiveDuration(Rule):
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         mt = value(ctx, "max_time")
         if is_set(ctx, "max_time") and mt is not None:
-            seconds, _ = parse_max_time(mt)
+            seconds, _ = parse_max_time(mt, ctx)
             if seconds is not None and seconds <= 0:
                 yield self.report(
                     trainer_key("max_time"),
@@ -208,7 +207,8 @@ class MaxTimeIgnoredWithTimer(Rule):
         items = callbacks if isinstance(callbacks, list) else [callbacks]
         for item in items:
             path = item.get("class_path") if isinstance(item, dict) else item
-            if isinstance(path, str) and path in TIMER_CLASSES:
+            found = ctx.lightning.classes.resolve(path, "callbacks") if isinstance(path, str) else None
+            if found is not None and found.has("timer"):
                 yield self.report(
                     trainer_key("max_time"),
                     f"`max_time = {show(value(ctx, 'max_time'))}` is ignored: the callbacks already include `{path}`",

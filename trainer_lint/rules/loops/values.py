@@ -20,17 +20,18 @@ BATCH_ARGUMENTS = frozenset({"overfit_batches", *LIMITS, "val_check_interval"})
 """The arguments that take a fraction of an epoch or a number of batches (rule triggers)."""
 
 
-TIMER_CLASSES = frozenset(
-    {
-        "lightning.pytorch.callbacks.Timer",
-        "lightning.pytorch.callbacks.timer.Timer",
-        "pytorch_lightning.callbacks.Timer",
-        "pytorch_lightning.callbacks.timer.Timer",
-    }
-)
-
-
 _TIMER_PATTERN = re.compile(r"(\d+):(\d\d):(\d\d):(\d\d)")
+
+TIMER_REGEX_SINCE = "2.3"
+r"""From Lightning 2.3 ``Timer`` reads a ``max_time`` string with ``re.fullmatch(r"(\d+):(\d\d):(\d\d):(\d\d)")``;
+before, with ``[int(i) for i in duration.strip().split(":")]`` and the first four numbers
+(``"-1:00:00:00"`` and ``"1:2:3:4"`` are durations there). Tested against the real releases by
+``tests/differential/test_lightning_releases.py``."""
+
+_INT_TEXT = r"\s*[+-]?\d+(?:_\d+)*\s*"
+LOOSE_TIME_PATTERN = rf"^{_INT_TEXT}(?::{_INT_TEXT}){{3,}}$"
+"""What ``int()`` of each of at least four ``:``-separated parts reads: the ``max_time`` strings
+that releases before :data:`TIMER_REGEX_SINCE` take."""
 
 
 def value(ctx: Context, name: str) -> Any:
@@ -127,11 +128,17 @@ def parse_interval(raw: Any) -> tuple[float | None, str | None, str]:
         return None, _overflow_words(error), TIME_RANGE
 
 
-def parse_max_time(raw: Any) -> tuple[float | None, str | None]:
-    """Parse ``max_time`` as ``Timer.__init__`` does (the string form is checked by the schema)."""
+def parse_max_time(raw: Any, ctx: Context | None = None) -> tuple[float | None, str | None]:
+    """Parse ``max_time`` as ``Timer.__init__`` of the file's release does (the string form is
+    checked by the schema)."""
     try:
         if isinstance(raw, dict):
             return timedelta(**raw).total_seconds(), None
+        if ctx is not None and ctx.lightning.before(TIMER_REGEX_SINCE):
+            if re.fullmatch(LOOSE_TIME_PATTERN, raw) is None:  # the schema reports the form
+                return None, None
+            d, h, m, s = (int(part) for part in raw.strip().split(":")[:4])
+            return timedelta(days=d, hours=h, minutes=m, seconds=s).total_seconds(), None
         match = _TIMER_PATTERN.fullmatch(raw.strip())
         if match is None:  # the schema reports the form
             return None, None

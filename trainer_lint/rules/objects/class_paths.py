@@ -48,11 +48,16 @@ class UnknownClass(Rule):
     triggers = OBJECT_KEYS
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        from trainer_lint import classes
-
+        classes = ctx.lightning.classes
         for obj in objects(ctx):
             path = obj.class_path
-            if obj.info is not None or "." not in path or not classes.in_known_module(path):
+            if obj.info is not None or "." not in path:
+                continue
+            other = ctx.lightning.class_elsewhere(path, obj.slot)  # a class of another Lightning release
+            if other is not None:
+                yield self.report(obj.class_key, f"`{path}` {other}; this project uses {ctx.lightning_label}")
+                continue
+            if not classes.in_known_module(path):
                 continue
             module = path.rsplit(".", 1)[0]
             message = f"`{module}` has no class `{path.rsplit('.', 1)[1]}`"

@@ -102,6 +102,7 @@ def _collect(ctx: Context) -> Iterator[Obj]:
     from trainer_lint.classes import SLOT_KINDS
 
     bad = ctx.invalid_keys
+    snapshot = ctx.lightning.classes  # the class snapshot of the release the file is checked against
     places: list[tuple[str, KeyPath, Any]] = []
     for slot in TRAINER_SLOTS:
         if slot in ctx.trainer:
@@ -115,30 +116,36 @@ def _collect(ctx: Context) -> Iterator[Obj]:
         items = list(enumerate(value)) if isinstance(value, list) and slot in LIST_SLOTS else [(None, value)]
         for index, item in items:
             item_key = key if index is None else (*key, index)
-            obj = _object(slot, item_key, item, bad, SLOT_KINDS[slot], string_is_object=_string_is_object(slot, item))
+            obj = _object(snapshot, slot, item_key, item, bad, SLOT_KINDS[slot], string_is_object=_string_is_object(snapshot, slot, item))
             if obj is not None:
                 yield obj
-                yield from _nested(obj, bad)
+                yield from _nested(snapshot, obj, bad)
 
 
-def _string_is_object(slot: str, value: Any) -> bool:
+def _string_is_object(index: Any, slot: str, value: Any) -> bool:
     """Whether LightningCLI reads the string ``value`` in ``slot`` as a class."""
     if not isinstance(value, str) or slot in NAME_SLOTS:
         return False
     if slot in TOP_SLOTS and not all(part.isidentifier() for part in value.split(".")):
         return False  # a config file to include
     if slot == "profiler":
-        from trainer_lint.classes import registered
-
-        return "." in value or registered("profiler", value) is None
+        return "." in value or index.registered("profiler", value) is None
     return True
 
 
 def _object(
-    slot: str, key: KeyPath, value: Any, bad: frozenset[KeyPath], kinds: frozenset[str], *, string_is_object: bool, parent: Obj | None = None, param: str | None = None
+    classes: Any,
+    slot: str,
+    key: KeyPath,
+    value: Any,
+    bad: frozenset[KeyPath],
+    kinds: frozenset[str],
+    *,
+    string_is_object: bool,
+    parent: Obj | None = None,
+    param: str | None = None,
 ) -> Obj | None:
-    from trainer_lint import classes
-
+    """The object at ``key``, looked up in ``classes`` (the release's :class:`~trainer_lint.classes.ClassIndex`)."""
     if key in bad:
         return None
     if isinstance(value, dict):
@@ -154,7 +161,7 @@ def _object(
     return None
 
 
-def _nested(obj: Obj, bad: frozenset[KeyPath]) -> Iterator[Obj]:
+def _nested(index: Any, obj: Obj, bad: frozenset[KeyPath]) -> Iterator[Obj]:
     """The Lightning objects in ``obj``'s ``init_args`` (parameters typed as a Lightning class)."""
     from trainer_lint.classes import KIND_SLOTS
 
@@ -165,10 +172,10 @@ def _nested(obj: Obj, bad: frozenset[KeyPath]) -> Iterator[Obj]:
         if not kinds or not isinstance(value, (dict, str)):
             continue
         slot = KIND_SLOTS[next(iter(sorted(kinds)))]
-        child = _object(slot, obj.arg_key(name), value, bad, kinds, string_is_object=True, parent=obj, param=name)
+        child = _object(index, slot, obj.arg_key(name), value, bad, kinds, string_is_object=True, parent=obj, param=name)
         if child is not None:
             yield child
-            yield from _nested(child, bad)
+            yield from _nested(index, child, bad)
 
 
 def project_findings(ctx: Context, code: str) -> list[Diagnostic]:

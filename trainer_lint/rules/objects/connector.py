@@ -11,6 +11,12 @@ from trainer_lint.rules.objects.collect import Obj
 from trainer_lint.rules.objects.init_args import arg_problems_for
 
 
+PRECISION_PLUGIN_CHECK_SINCE = "2.1"
+"""From Lightning 2.1 the accelerator connector raises for ``precision`` written beside a
+precision plugin ("Received both precision=... and plugins=..."); 2.0 lets the plugin win
+silently. Tested against the real releases by ``tests/differential/test_lightning_releases.py``."""
+
+
 class PluginConflict(Rule):
     """## What it does
     Checks `plugins`: at most one plugin of each type (precision, checkpoint IO, cluster
@@ -57,7 +63,7 @@ class PluginConflict(Rule):
                 yield self.report(obj.class_key, f"a second {KIND_WORDS[obj.info.kind].removeprefix('a ')} (`{obj.label}` after `{first[kind].label}`); the Trainer takes one of each type")
             else:
                 first[kind] = obj
-        if "precision" in first and facts(ctx).precision is not None:
+        if "precision" in first and ctx.is_set("precision") and ctx.lightning.at_least(PRECISION_PLUGIN_CHECK_SINCE):
             yield self.report(("trainer", "precision"), f"`precision` and the precision plugin `{first['precision'].label}` both set the precision; choose one")
 
 

@@ -42,7 +42,7 @@ class UnknownInitArg(Rule):
     ```
 
     ## Lightning source
-    The `__init__` signature of each class (snapshot in `trainer_lint/classes/snapshot.json`).
+    The `__init__` signature of each class, release by release (`trainer_lint/lightning/releases.json`).
     """
 
     code = "TL502"
@@ -58,6 +58,11 @@ class UnknownInitArg(Rule):
             known = list(obj.info.params)
             for name in obj.args():
                 if name in obj.info.params:
+                    continue
+                other = ctx.lightning.init_arg_elsewhere(obj.info.path, name)
+                if other is not None:
+                    message = f"`{obj.info.name}` takes `{name}` {other}; this project uses {ctx.lightning_label}"
+                    yield Diagnostic(self.code, self.severity, obj.arg_key(name), message, anchor="key")
                     continue
                 message = f"`{obj.info.name}` takes no argument `{name}`"
                 close = closest(name, tuple(known), 0.7)
@@ -143,7 +148,7 @@ class InitArgType(Rule):
     ```
 
     ## Lightning source
-    The `__init__` annotations of each class (snapshot in `trainer_lint/classes/snapshot.json`).
+    The `__init__` annotations of each class, release by release (`trainer_lint/lightning/releases.json`).
     """
 
     code = "TL503"
@@ -287,7 +292,7 @@ class MissingInitArg(Rule):
     ```
 
     ## Lightning source
-    The `__init__` signature of each class (snapshot in `trainer_lint/classes/snapshot.json`).
+    The `__init__` signature of each class, release by release (`trainer_lint/lightning/releases.json`).
     """
 
     code = "TL504"
