@@ -6,9 +6,14 @@ Nothing here imports or runs what it reads. The modules, by concern:
   roots and the import path on the file system (never ``import_module``/``find_spec``);
 * :mod:`~trainer_lint.resolver.source`: a file -> its ``ast`` and top-level bindings, cached by
   modification time and size;
-* :mod:`~trainer_lint.resolver.classes`: names -> classes across modules, bases, MRO, and the
-  ``__init__`` parameters LightningCLI's parser (jsonargparse) finds, following ``**kwargs``;
-  Lightning's own classes come from the committed snapshot (:mod:`trainer_lint.classes`);
+* :mod:`~trainer_lint.resolver.names`: names -> classes across modules (the ``Resolver``);
+  Lightning's own classes come from the release's class snapshot (:mod:`trainer_lint.classes`);
+* :mod:`~trainer_lint.resolver.refs`: what a lookup gives back (a module, a function, a
+  standard-library class, a Lightning class, or why it cannot be read);
+* :mod:`~trainer_lint.resolver.classes`: a class read from source: bases, MRO, and the
+  ``__init__`` parameters LightningCLI's parser (jsonargparse) finds
+  (:mod:`~trainer_lint.resolver.signature`), following ``**kwargs``
+  (:mod:`~trainer_lint.resolver.kwargs`);
 * :mod:`~trainer_lint.resolver.hints` and :mod:`~trainer_lint.resolver.values`: annotations as
   types, and whether a TOML value fits one;
 * :mod:`~trainer_lint.resolver.entrypoint`: the ``LightningCLI(...)`` call of the CLI script;

@@ -24,7 +24,9 @@ import ast
 import os
 from typing import Any
 
-from trainer_lint.resolver.classes import FunctionRef, LightningClass, PyClass, Resolver, Unresolved, as_class, qualified_name
+from trainer_lint.resolver.classes import PyClass, as_class
+from trainer_lint.resolver.names import Resolver
+from trainer_lint.resolver.refs import FunctionRef, LightningClass, Unresolved, qualified_name
 from trainer_lint.resolver.source import ModuleSource, read
 
 CLI_PATHS = frozenset(

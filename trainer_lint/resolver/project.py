@@ -27,7 +27,9 @@ from functools import lru_cache
 from typing import Any
 
 from trainer_lint.options import Options
-from trainer_lint.resolver.classes import LightningClass, PyClass, Resolver, Terminal, Unresolved, as_class, subclass_of
+from trainer_lint.resolver.classes import PyClass, as_class, subclass_of
+from trainer_lint.resolver.names import Resolver
+from trainer_lint.resolver.refs import LightningClass, Terminal, Unresolved
 from trainer_lint.resolver.finder import Finder, interpreter_path, is_stdlib
 from trainer_lint.resolver.source import FileCache, current, read_bytes
 
