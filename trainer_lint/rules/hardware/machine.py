@@ -17,14 +17,13 @@ from trainer_lint.rules.hardware.connector import (
     ACCELERATOR_KEY,
     PRECISION_KEY,
     STRATEGY_KEY,
-    TOO_MANY_GPUS,
     facts,
     is_deepspeed,
     is_fsdp,
-    machine_words,
     say_accelerator,
     say_strategy,
 )
+from trainer_lint.rules.hardware.device_counts import TOO_MANY_GPUS, machine_words
 from trainer_lint.rules.hardware.devices import _DevicesRule
 
 INVALID_TARGET_COMMENT = "TL379"
