@@ -10,6 +10,7 @@ the one Lightning method that fails instead of fitting).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import tempfile
 import warnings
@@ -100,28 +101,12 @@ def build(data: dict[str, Any], *, cuda: int = 0, mps: bool = False) -> Fit:
     return Fit(True, None, [str(w.message) for w in caught], trainer, model, misfits=builder.misfits)
 
 
+@functools.lru_cache(maxsize=1)
 def _bases() -> dict[str, type]:
-    from lightning.fabric.plugins.environments import ClusterEnvironment
-    from lightning.fabric.plugins.io import CheckpointIO
-    from lightning.pytorch.accelerators import Accelerator
-    from lightning.pytorch.callbacks import Callback
-    from lightning.pytorch.loggers import Logger
-    from lightning.pytorch.plugins import LayerSync
-    from lightning.pytorch.plugins.precision import Precision
-    from lightning.pytorch.profilers import Profiler
-    from lightning.pytorch.strategies import Strategy
+    """Each kind's ``lightning`` base class, as the class snapshot's generator classifies them."""
+    from trainer_lint.classes.generate import _kinds
 
-    return {
-        "callback": Callback,
-        "logger": Logger,
-        "strategy": Strategy,
-        "profiler": Profiler,
-        "precision": Precision,
-        "checkpoint_io": CheckpointIO,
-        "environment": ClusterEnvironment,
-        "layer_sync": LayerSync,
-        "accelerator": Accelerator,
-    }
+    return _kinds()
 
 
 def _recording_builder() -> type:
