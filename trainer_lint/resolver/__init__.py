@@ -47,17 +47,21 @@ TOP_KEYS = ("model", "data", "optimizer", "lr_scheduler")
 _STRING_OBJECTS = frozenset({"callbacks", "logger", "plugins", "profiler"})
 
 
-def needs_project(data: dict[str, Any], has_script: bool) -> bool:
+def needs_project(data: dict[str, Any], has_script: bool, classes: Any = None) -> bool:
     """Whether a config names anything the project's source must judge: a ``[model]``, ``[data]``,
     ``optimizer`` or ``lr_scheduler``, or a Trainer object that is not one of Lightning's classes
-    (with a CLI script, any bare class name: LightningCLI may see a project class of that name)."""
+    (those of ``classes``, the release's :class:`~trainer_lint.classes.ClassIndex`; the newest
+    release's when None). With a CLI script, any bare class name counts: LightningCLI may see a
+    project class of that name."""
     if any(key in data for key in TOP_KEYS):
         return True
     trainer = data.get("trainer")
     if not isinstance(trainer, dict):
         return False
-    from trainer_lint import classes
+    if classes is None:
+        from trainer_lint.classes import newest
 
+        classes = newest()
     for slot in TRAINER_SLOTS:
         value = trainer.get(slot)
         for item in value if isinstance(value, list) else [value]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer_lint.resolver import hints
 from trainer_lint.resolver.classes import PyClass
@@ -30,15 +30,27 @@ from trainer_lint.resolver.refs import (
 )
 from trainer_lint.resolver.source import ModuleSource, read
 
+if TYPE_CHECKING:
+    from trainer_lint.classes import ClassIndex
+    from trainer_lint.lightning.releases import Release
+
 
 class Resolver:
     """Names to classes across the modules under a :class:`~trainer_lint.resolver.finder.Finder`'s roots."""
 
-    def __init__(self, finder: Finder, project_roots: tuple[str, ...] = ()) -> None:
+    def __init__(self, finder: Finder, project_roots: tuple[str, ...] = (), release: Release | None = None) -> None:
         self.finder = finder
         self.project_roots = tuple(os.path.join(os.path.normpath(r), "") for r in project_roots)
         """Folders of the project's own code (source roots, the script's folder); the rest of the
         finder's roots hold installed packages."""
+        if release is None:
+            from trainer_lint.lightning.releases import newest
+
+            release = newest()
+        self.release = release
+        """The Lightning release whose classes a name of Lightning's means (the config's:
+        ``ctx.lightning``); a class only another release has is unresolved, saying which."""
+        self.classes: ClassIndex = release.classes
         self._modules: dict[str, ModuleSource | Unresolved] = {}
         self._classes: dict[int, PyClass] = {}
         self._lookups: dict[str, Any] = {}
@@ -101,7 +113,7 @@ class Resolver:
         if not module_name:
             return Unresolved(f"`{dotted}` is not a dotted path")
         if module_name.partition(".")[0] in LIGHTNING_PACKAGES:
-            return Unresolved(f"`{dotted}` is not one of the Lightning classes trainer-lint knows")
+            return self._not_lightning(dotted)
         if is_stdlib(module_name):
             return Terminal(dotted)
         module = self.module(module_name)
@@ -110,10 +122,17 @@ class Resolver:
         return self.name(module, name)
 
     def lightning(self, dotted: str) -> LightningClass | None:
-        from trainer_lint import classes
-
-        found = classes.resolve(dotted)
+        """The class of Lightning's that ``dotted`` names in this resolver's release, if any."""
+        found = self.classes.resolve(dotted)
         return LightningClass(found) if found is not None else None
+
+    def _not_lightning(self, dotted: str) -> Unresolved:
+        """Why a path into Lightning's packages names no class of this release: another release
+        has it (``needs Lightning >= 2.6``), or trainer-lint does not know it."""
+        elsewhere = self.release.class_elsewhere(dotted)
+        if elsewhere is not None:
+            return Unresolved(f"`{dotted}` {elsewhere}, and this project uses Lightning {self.release.version}")
+        return Unresolved(f"`{dotted}` is not one of the Lightning classes trainer-lint knows")
 
     def name(self, module: ModuleSource, name: str, depth: int = 0) -> Any:
         """What ``name`` is at the top level of ``module``."""
@@ -173,7 +192,7 @@ class Resolver:
         if module_name.partition(".")[0] in LIGHTNING_PACKAGES:
             if self.finder.find(f"{module_name}.{name}") is not None:
                 return ModuleRef(f"{module_name}.{name}")
-            return Unresolved(f"`{module_name}.{name}` is not one of the Lightning classes trainer-lint knows")
+            return self._not_lightning(f"{module_name}.{name}")
         if is_stdlib(module_name):
             return Terminal(f"{module_name}.{name}")
         if self.finder.find(f"{module_name}.{name}") is not None:
