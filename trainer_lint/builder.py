@@ -67,7 +67,7 @@ class Builder:
         self.prepared = prepared
         self.data = prepared.data
         self.user_roots: set[str] = {_DEMO_FILE}
-        self.package = choose(prepared.options).package
+        self.package = choose(prepared.options, prepared.path).package
         """``lightning`` or ``pytorch_lightning``: whose Trainer and classes are used."""
 
     # -- the whole thing

@@ -205,7 +205,7 @@ class Context:
         """Which distribution's Trainer reads this file (:class:`trainer_lint.distribution.Choice`)."""
         from trainer_lint.distribution import choose
 
-        return self.cached("lightning_package", lambda: choose(self.options))
+        return self.cached("lightning_package", lambda: choose(self.options, self.path, project=lambda: self.project))
 
     @property
     def project(self) -> Any:
