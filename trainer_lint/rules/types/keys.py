@@ -4,7 +4,6 @@ newer release than the project's (TL106)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, format_key
@@ -30,16 +29,6 @@ DEVICE_ARGUMENTS = {"gpus": "gpu", "tpu_cores": "tpu", "hpus": "hpu", "num_proce
 replacement Lightning 1.7's own deprecation messages name)."""
 
 
-def _toml(value: Any) -> str:
-    """``value`` (an int, a string or a list of them) as TOML text, in full."""
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
-    return str(value)
-
-
 def removed_fix(key: KeyPath, value: Any, siblings: dict[str, Any]) -> Fix | None:
     """The safe fix for a removed Trainer argument, when it has exactly one meaning and the
     keys it writes are not already set."""
@@ -53,7 +42,9 @@ def removed_fix(key: KeyPath, value: Any, siblings: dict[str, Any]) -> Fix | Non
         counts = value if isinstance(value, list) else [value]
         ints = all(isinstance(v, int) and not isinstance(v, bool) for v in counts)
         if ints and value not in (0, []) or isinstance(value, str) and value.strip() not in ("", "0"):
-            text = f'accelerator = "{DEVICE_ARGUMENTS[name]}"\ndevices = {_toml(value)}'
+            from trainer_lint.formats.toml_writer import value as toml_value
+
+            text = f'accelerator = "{DEVICE_ARGUMENTS[name]}"\ndevices = {toml_value(value)}'
             return Fix(f"Replace `{name}` with `accelerator` and `devices`", (Edit(key, "line", text),), safe=True)
     if name == "reload_dataloaders_every_epoch" and isinstance(value, bool) and "reload_dataloaders_every_n_epochs" not in siblings:
         text = f"reload_dataloaders_every_n_epochs = {int(value)}"
