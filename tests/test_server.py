@@ -381,6 +381,66 @@ def test_completion_inserts_toml(tmp_path: Path) -> None:
     assert apply(text, [ddp.text_edit]) == '[trainer]\nstrategy = "ddp"\n'
 
 
+def test_completion_and_hover_follow_the_projects_lightning_release(tmp_path: Path) -> None:
+    """Keys, values, class paths, ``init_args`` and hover docs come from the release ``check``
+    checks the document against (issue 13's choice): a project pinning ``lightning==2.4.0`` gets
+    no ``model_registry`` (2.5), ``EMAWeightAveraging`` (2.6) nor ModelCheckpoint's
+    ``save_on_exception`` (2.5.3); a 2.0 project (settings) no ``"16-true"`` (2.1) but its
+    ``ipu_strategy``; a 2.6 pin gets them all; TOML and YAML alike."""
+    pins = {"p20": ("pyproject.toml", '[tool.trainer-lint]\nlightning-version = "2.0"\n'),
+            "p24": ("requirements.txt", "lightning==2.4.0\n"), "p26": ("requirements.txt", "lightning==2.6.6\n")}
+    for folder, (name, text) in pins.items():
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text(text, encoding="utf-8")
+    rich = "lightning.pytorch.callbacks.RichProgressBar"
+    cases = {
+        "keys": ("cfg.toml", "[trainer]\n«»\n"),
+        "yaml keys": ("cfg.yaml", "trainer:\n  max_epochs: 3\n  «»\n"),
+        "precision": ("cfg.toml", "[trainer]\nprecision = «»\n"),
+        "strategy": ("cfg.yaml", "trainer:\n  strategy: «»\n"),
+        "callbacks": ("cfg.toml", '[[trainer.callbacks]]\nclass_path = "«»"\n'),
+        "checkpoint": ("cfg.toml", f'[[trainer.callbacks]]\nclass_path = "{CHECKPOINT}"\ninit_args = {{ «» }}\n'),
+        "hover default": ("cfg.toml", f'[[trainer.callbacks]]\nclass_path = "{rich}"\ninit_args = {{ refresh_«»rate = 3 }}\n'),
+    }
+
+    async def session() -> dict[tuple[str, str], object]:
+        server = await start(tmp_path)
+        try:
+            found: dict[tuple[str, str], object] = {}
+            for folder in pins:
+                for case, (name, source) in cases.items():
+                    text, position = split_cursor(source)
+                    uri = server.open(f"{folder}/{case.replace(' ', '-')}-{name}", text, language=name.rsplit(".", 1)[1])
+                    if case.startswith("hover"):
+                        found[folder, case] = await server.hover(uri, position)
+                    else:
+                        found[folder, case] = {i.label.strip('"') for i in await server.completion(uri, position)}
+            return found
+        finally:
+            await server.stop()
+
+    found = run(session())
+    has = {
+        "keys": "model_registry", "yaml keys": "model_registry", "precision": "16-true", "strategy": "ipu_strategy",
+        "callbacks": "lightning.pytorch.callbacks.EMAWeightAveraging", "checkpoint": "enable_version_counter",
+        "checkpoint 2.5.3": "save_on_exception",
+    }
+    offered = {case: {folder: has[case] in found[folder, case.removesuffix(" 2.5.3")] for folder in pins} for case in has}  # type: ignore[operator]
+    assert offered == {
+        "keys": {"p20": False, "p24": False, "p26": True},
+        "yaml keys": {"p20": False, "p24": False, "p26": True},
+        "precision": {"p20": False, "p24": True, "p26": True},
+        "strategy": {"p20": True, "p24": False, "p26": False},
+        "callbacks": {"p20": False, "p24": False, "p26": True},
+        "checkpoint": {"p20": False, "p24": True, "p26": True},
+        "checkpoint 2.5.3": {"p20": False, "p24": False, "p26": True},
+    }, offered
+    for folder in pins:  # what every release has is offered everywhere
+        assert {"max_epochs", "precision"} <= found[folder, "keys"] and "ddp" in found[folder, "strategy"]  # type: ignore[operator]
+        assert "lightning.pytorch.callbacks.ModelCheckpoint" in found[folder, "callbacks"] and "monitor" in found[folder, "checkpoint"]  # type: ignore[operator]
+    assert "Default: `1`" in found["p24", "hover default"] and "Default: `100`" in found["p26", "hover default"]  # type: ignore[operator]
+
+
 HOVERS = {
     "trainer key": ("[trainer]\nmax_e«»pochs = 3\n", ["Stop after this many epochs", "lightning.ai/docs/pytorch"]),
     "init_args key": (
