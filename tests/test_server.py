@@ -549,30 +549,44 @@ def test_only_toml_documents_are_linted(tmp_path: Path) -> None:
 
 
 def test_project_classes_complete_and_hover(tmp_path: Path) -> None:
-    """The project's own classes, read by the resolver (never imported): their `init_args`
-    complete (closed values too) and their parameters have hover docs."""
+    """The project's own classes, read by the resolver (never imported): `class_path` completion
+    offers those the key takes, their `init_args` complete (closed values too) and their
+    parameters have hover docs."""
     (tmp_path / "src" / "mypkg").mkdir(parents=True)
     (tmp_path / "src" / "mypkg" / "__init__.py").write_text("raise SystemExit('imported!')\n")
     (tmp_path / "src" / "mypkg" / "models.py").write_text(
         "from typing import Literal\n\n\nclass Net:\n    \"\"\"A small network.\"\"\"\n\n"
         "    def __init__(self, hidden: int = 8, act: Literal['relu', 'gelu'] = 'relu') -> None:\n        pass\n"
     )
+    (tmp_path / "src" / "mypkg" / "lit.py").write_text(
+        "from lightning.pytorch import LightningModule\nfrom lightning.pytorch.callbacks import Callback\n\n\n"
+        "class Classifier(LightningModule):\n    \"\"\"Classifies.\"\"\"\n\n\nclass Hook(Callback):\n    pass\n"
+    )
     (tmp_path / "pyproject.toml").write_text('[tool.trainer-lint]\nsource-roots = ["src"]\n')
     keys, keys_at = split_cursor('[model]\nclass_path = "mypkg.models.Net"\ninit_args = { «» }\n')
     values, values_at = split_cursor('[model]\nclass_path = "mypkg.models.Net"\ninit_args = { act = «» }\n')
     hovered, hover_at = split_cursor('[model]\nclass_path = "mypkg.models.Net"\ninit_args = { hid«»den = 4 }\n')
+    models, models_at = split_cursor('[model]\nclass_path = "«»"\n')
+    callbacks, callbacks_at = split_cursor('trainer:\n  callbacks:\n    - class_path: «»\n')
 
-    async def session() -> tuple[list[T.CompletionItem], list[T.CompletionItem], str]:
+    async def session() -> tuple[list[T.CompletionItem], ...]:
         server = await start(tmp_path)
         try:
             first = await server.completion(server.open("a.toml", keys), keys_at)
             second = await server.completion(server.open("b.toml", values), values_at)
             shown = await server.hover(server.open("c.toml", hovered), hover_at)
-            return first, second, shown
+            model_paths = await server.completion(server.open("d.toml", models), models_at)
+            callback_paths = await server.completion(server.open("e.yaml", callbacks, language="yaml"), callbacks_at)
+            return first, second, shown, model_paths, callback_paths  # type: ignore[return-value]
         finally:
             await server.stop()
 
-    first, second, shown = run(session())
+    first, second, shown, model_paths, callback_paths = run(session())
     assert {i.label for i in first} == {"hidden", "act"}
     assert {i.label for i in second} == {'"relu"', '"gelu"'}
     assert "**Net** `hidden`: int" in shown and "Default" not in shown
+    assert [i.label for i in model_paths] == ['"mypkg.lit.Classifier"']  # the project's LightningModules; Net is not one
+    offered = {i.label for i in callback_paths}
+    assert "mypkg.lit.Hook" in offered and "lightning.pytorch.callbacks.ModelCheckpoint" in offered and "mypkg.lit.Classifier" not in offered
+    hook = next(i for i in callback_paths if i.label == "mypkg.lit.Hook")
+    assert "project" in str(hook.documentation)

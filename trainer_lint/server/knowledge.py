@@ -10,8 +10,9 @@ list of :class:`ClassProvider` s in turn:
   installed release, as for ``check``);
 * :class:`ProjectClasses` answers for the project's own classes, from the resolver the lint rules
   use (:mod:`trainer_lint.resolver`: the project's source read with ``ast``, bare names resolved
-  as LightningCLI resolves them, never importing anything), and finds every class's source,
-  Lightning's included (the installed Lightning, found on the file system).
+  as LightningCLI resolves them, never importing anything), lists those a key takes
+  (:mod:`trainer_lint.server.project_classes`), and finds every class's source, Lightning's
+  included (the installed Lightning, found on the file system).
 """
 
 from __future__ import annotations
@@ -122,18 +123,26 @@ class ProjectClasses:
     def __init__(self, options: Options, document_path: str | None) -> None:
         self.options = options
         self.document_path = document_path
-        self._project: Any = None
 
     @property
     def project(self) -> Any:
-        if self._project is None:
-            from trainer_lint.resolver.project import project_for
+        """The project, asked for again each time: the resolver keeps one per root and replaces it
+        when a file it read or a folder it listed has changed (a few ``stat`` s, no rescan)."""
+        from trainer_lint.resolver.project import project_for
 
-            self._project = project_for(self.options, self.document_path)
-        return self._project
+        return project_for(self.options, self.document_path)
 
     def classes(self, slot: str) -> list[ClassEntry]:
-        return []  # the resolver answers for a path or a name, it does not list the project's classes
+        from trainer_lint.server.project_classes import classes_of
+
+        try:
+            found = classes_of(self.project, slot)
+        except Exception:  # the resolver is best effort: what it cannot list is not offered
+            return []
+        return [
+            ClassEntry(cls.path, cls.name, _first_paragraph(cls.node), None, (), True, _file_uri(cls.module.path), "project", (cls.path,))
+            for cls in found
+        ]
 
     def _resolve(self, path: str, slot: str | None) -> Any:
         try:
@@ -157,8 +166,7 @@ class ProjectClasses:
                 for p in signature.params.values()
             )
             takes_kwargs = signature.open
-        doc = (ast.get_docstring(cls.node) or "").strip().split("\n\n")[0]
-        return ClassEntry(cls.path, cls.name, doc, None, parameters, takes_kwargs, _file_uri(cls.module.path), "project", (cls.path,))
+        return ClassEntry(cls.path, cls.name, _first_paragraph(cls.node), None, parameters, takes_kwargs, _file_uri(cls.module.path), "project", (cls.path,))
 
     def source(self, path: str, slot: str | None) -> tuple[str, int, int] | None:
         from trainer_lint.resolver.classes import LightningClass, PyClass
@@ -232,6 +240,10 @@ def release_for(options: Options, document_path: str | None) -> Any:
     from trainer_lint.lightning.selection import choose
 
     return choose(options, document_path).release
+
+
+def _first_paragraph(node: ast.ClassDef) -> str:
+    return (ast.get_docstring(node) or "").strip().split("\n\n")[0]
 
 
 def _file_uri(path: str) -> str | None:
