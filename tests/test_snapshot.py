@@ -132,6 +132,8 @@ def test_litlogger_is_left_out_because_lightningcli_rejects_it(tmp_path):
     from lightning.pytorch.demos.boring_classes import BoringModel
     from lightning.pytorch.loggers import Logger
 
+    from differential.lightning_cli import run_cli
+
     LitLogger = litlogger.LitLogger
     trainer = Trainer(logger=LitLogger(root_dir=str(tmp_path), name="run"), enable_progress_bar=False, enable_model_summary=False)
     assert type(trainer.logger) is LitLogger  # the Trainer takes it (it checks no logger's type)
@@ -141,9 +143,8 @@ def test_litlogger_is_left_out_because_lightningcli_rejects_it(tmp_path):
     for path in ("lightning.pytorch.loggers.LitLogger", "lightning.pytorch.loggers.litlogger.LitLogger", "LitLogger"):
         config = tmp_path / "lit.yaml"
         config.write_text(f"trainer:\n  logger:\n    class_path: {path}\n    init_args:\n      name: run\n", encoding="utf-8")
-        try:
-            LightningCLI(BoringModel, run=False, args=["--config", str(config)], save_config_callback=None)
-        except SystemExit:
+        verdict, _ = run_cli(lambda: LightningCLI(BoringModel, run=False, args=["--config", str(config)], save_config_callback=None))
+        if verdict.stage == "parse":
             rejected.append(path)
     assert len(rejected) == 3, f"LightningCLI accepted a spelling: only {rejected} were rejected"
     assert classes.resolve("lightning.pytorch.loggers.LitLogger", "logger") is None
