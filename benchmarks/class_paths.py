@@ -33,7 +33,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- class_paths: begin -->", "<!-- class_paths: end -->"
 
 
-def measure(rounds: int) -> dict[str, object]:
+def measure(folder: Path, rounds: int) -> dict[str, object]:
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(ROOT))
     import resolver as project_bench
@@ -41,7 +41,6 @@ def measure(rounds: int) -> dict[str, object]:
     from trainer_lint.options import Options
     from trainer_lint.server.knowledge import knowledge_for
 
-    folder = Path(tempfile.mkdtemp(prefix="class-paths-"))
     root = project_bench.build(folder)
     knowledge = knowledge_for(Options(root=str(root)), str(root / "cfg.toml"))
     first: dict[str, tuple[float, int]] = {}
@@ -100,11 +99,12 @@ def write(text: str, path: Path = DOC) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
-    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--no-write", dest="write", action="store_false", help="print the figures; leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
-    text = section(measure(args.rounds), args.rounds)
-    print(text)
-    if not args.no_write:
+    with tempfile.TemporaryDirectory(prefix="trainer-lint-class-paths-") as folder:
+        text = section(measure(Path(folder), args.rounds), args.rounds)
+    sys.stdout.write(text + "\n")
+    if args.write:
         write(text)
     return 0
 
