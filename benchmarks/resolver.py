@@ -27,7 +27,11 @@ has it (``PYTHONDONTWRITEBYTECODE`` unset, a private ``PYTHONPYCACHEPREFIX``):
 3. **warm**: lint it again in the same process, as a language server re-lints a file: the project
    is kept only after checking that no file it read and no folder it listed changed (each
    parsed file is cached by modification time and size);
-4. the same config with the resolver's rules off (``--ignore TL50,TL52``) as the baseline.
+4. the same config with the resolver's rules off (``--ignore TL50,TL52``) as the baseline;
+5. **with the CLI script**, in a fresh interpreter again: the same config with ``--cli-script
+   train.py``, a ``LightningCLI(...)`` script whose imports reach every module of the project (the
+   filler modules import each other), as a package's ``__init__`` importing all its submodules
+   does: the script's whole import closure is read to find the classes a bare name may mean.
 
 Reported: the medians of (cold - baseline) and (warm - baseline), with their spread.
 """
@@ -203,6 +207,19 @@ class_path = "bench.datamodules.TileDataModule"
 init_args = { root = "data/tiles", batch_size = 16 }
 '''
 
+CLI_SCRIPT = '''\
+"""Train: every module of the project is imported (as a package __init__ importing its submodules does)."""
+from lightning.pytorch.cli import LightningCLI
+
+import bench.callbacks  # noqa: F401 - the callbacks the config names by bare name
+import bench.mod_000  # noqa: F401 - each filler module imports the next: the whole project
+from bench.datamodules import TileDataModule
+from bench.models import SegmentationTask
+
+if __name__ == "__main__":
+    LightningCLI(SegmentationTask, TileDataModule, subclass_mode_model=True, subclass_mode_data=True)
+'''
+
 LIGHTNING_CONFIG = '''\
 [trainer]
 max_epochs = 10
@@ -222,10 +239,10 @@ t0 = time.perf_counter()
 from trainer_lint.engine import Selection, lint_text
 from trainer_lint.options import Options
 root = sys.argv[1]
-options = Options(root=root)
+options = Options(root=root, cli_script=root + "/train.py") if sys.argv[2] == "script" else Options(root=root)
 user = open(root + "/user.toml").read()
 plain = open(root + "/lightning.toml").read()
-lint_text(plain, root + "/lightning.toml", options=options)
+lint_text(plain, root + "/lightning.toml", options=Options(root=root))  # warms all but the resolver (never the script)
 no_resolver = not any(m.startswith("trainer_lint.resolver.") for m in sys.modules)
 baseline_sel = Selection(ignore=("TL50", "TL52"))
 def timed(text, selection=Selection()):
@@ -260,6 +277,7 @@ def build(folder: Path) -> Path:
     (root / "user.toml").write_text(USER_CONFIG, encoding="utf-8")
     (root / "lightning.toml").write_text(LIGHTNING_CONFIG, encoding="utf-8")
     assert len(list(root.rglob("*.py"))) == 200
+    (root / "train.py").write_text(CLI_SCRIPT, encoding="utf-8")
     return root
 
 
@@ -267,21 +285,26 @@ def measure(root: Path, rounds: int) -> dict[str, list[float]]:
     cache = tempfile.mkdtemp(prefix="trainer-lint-pyc-")
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=cache)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    out: dict[str, list[float]] = {"cold": [], "warm": [], "cold_cpu": [], "warm_cpu": [], "load": []}
+    out: dict[str, list[float]] = {
+        f"{mode}{what}": [] for mode in ("", "script_") for what in ("cold", "warm", "cold_cpu", "warm_cpu")
+    }
+    out["load"] = []
     for index in range(rounds + 1):
-        done = subprocess.run([sys.executable, "-c", PROBE, str(root)], env=env, capture_output=True, text=True, check=True)
-        report = json.loads(done.stdout.strip().splitlines()[-1])
-        if not report["no_resolver"]:
-            raise SystemExit("a config with only Lightning's classes imported the resolver")
-        if report["codes"] or not report["same"]:
-            raise SystemExit(f"the user-class config should be clean and stable, got {report['codes']}")
-        if index == 0:
-            continue  # the first run writes the bytecode cache
-        out["cold"].append(report["cold"] - report["baseline"])
-        out["warm"].append(report["warm"] - report["baseline"])
-        out["cold_cpu"].append(report["cold_cpu"] - report["baseline_cpu"])
-        out["warm_cpu"].append(report["warm_cpu"] - report["baseline_cpu"])
-        out["load"].append(os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"))
+        for mode in ("plain", "script"):
+            done = subprocess.run([sys.executable, "-c", PROBE, str(root), mode], env=env, capture_output=True, text=True, check=True)
+            report = json.loads(done.stdout.strip().splitlines()[-1])
+            if not report["no_resolver"]:
+                raise SystemExit("a config with only Lightning's classes imported the resolver")
+            if report["codes"] or not report["same"]:
+                raise SystemExit(f"the user-class config should be clean and stable ({mode}), got {report['codes']}")
+            if index == 0:
+                continue  # the first run writes the bytecode cache
+            prefix = "script_" if mode == "script" else ""
+            for what in ("cold", "warm"):
+                out[prefix + what].append(report[what] - report["baseline"])
+                out[prefix + what + "_cpu"].append(report[what + "_cpu"] - report["baseline_cpu"])
+        if index:
+            out["load"].append(os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"))
     return out
 
 
@@ -308,14 +331,18 @@ def section(result: dict[str, list[float]], rounds: int, command: str) -> str:
             "",
             "A config naming five user classes (a LightningModule with a dozen typed arguments and a nested",
             "backbone, a DataModule, two callbacks given by bare name) in a generated project of 200 Python",
-            "files, no CLI script. Time added to linting that config, over the same config with the",
-            "resolver's rules turned off:",
+            "files (no CLI script, then with one whose imports reach every module). Time added to linting",
+            "that config, over the same config with the resolver's rules turned off. The issue's targets are",
+            "for the case without a script; with one, every module the script imports is read, so the cost",
+            "grows with the project (on torchgeo's 240 modules: about 0.25 s of CPU over the baseline).",
             "",
             "| | added wall time, median | added CPU time, median | target (wall) | met |",
             "|---|---|---|---|---|",
             f"| cold (first config of a run: imports, roots, parsing, the bare-name scan) | {summary(result['cold'])} | {statistics.median(result['cold_cpu']):.1f} ms | <= 30 ms | {'yes' if cold <= 30 else '**no**'} |",
             f"| warm (the same config again: every file read and folder listed checked for changes) | {summary(result['warm'])} | {statistics.median(result['warm_cpu']):.1f} ms | <= 2 ms | {'yes' if warm <= 2 else '**no**'} |",
             "| a config naming only Lightning's classes | nothing: no resolver module imported, no project built (checked every round) | - | 0 | yes |",
+            f"| cold, with `--cli-script train.py` importing the whole project (its 200-module import closure read) | {summary(result['script_cold'])} | {statistics.median(result['script_cold_cpu']):.1f} ms | - | - |",
+            f"| warm, with the CLI script | {summary(result['script_warm'])} | {statistics.median(result['script_warm_cpu']):.1f} ms | <= 2 ms | {'yes' if statistics.median(result['script_warm']) <= 2 else '**no**'} |",
             "",
             f"Median load average during the rounds: {load:.2f} on {os.cpu_count()} cores (wall time grows with the load;",
             "CPU time much less, which is why both are shown).",
