@@ -116,6 +116,7 @@ def test_suggestions_never_repeat_the_name_written():
     assert classes.suggest("lightning.pytorch.strategies.DDPStrategy", "strategy") != "lightning.pytorch.strategies.DDPStrategy"
 
 
+@pytest.mark.filterwarnings("ignore:LightningCLI's args parameter")
 def test_litlogger_is_left_out_because_lightningcli_rejects_it(tmp_path):
     """``LitLogger`` (Lightning 2.6) derives from ``lightning.fabric``'s Logger, not
     ``lightning.pytorch``'s: ``Trainer(logger=LitLogger(...))`` builds, but LightningCLI refuses it
