@@ -134,19 +134,13 @@ def _class_tables(slot: str) -> list[object]:
     return out
 
 
-def test_editor_schema_accepts_exactly_what_the_reference_accepts():
-    """The reshaped editor schema (schemas/) and the reference schema agree on every value of
-    every key (python-jsonschema, draft 7), so reshaping for editors changed no verdict."""
-    import pytest
+def _documents(reference: dict[str, object], extra: list[object] = ()) -> list[dict[str, object]]:
+    """Documents for every key: the candidates (and ``extra``), class tables for object keys,
+    the repository's TOML configs."""
     import tomli
 
-    jsonschema = pytest.importorskip("jsonschema")
-    reference = schema.build_schema()
-    editor = json.loads((ROOT / schema.REPO_SCHEMA).read_text(encoding="utf-8"))
-    ref_ok = jsonschema.Draft7Validator(reference).is_valid
-    editor_ok = jsonschema.Draft7Validator(editor).is_valid
-    common = _candidates()
-    trainer = reference["definitions"]["BaseTrainerConfig"]["properties"]
+    common = _candidates() + list(extra)
+    trainer = reference["definitions"]["BaseTrainerConfig"]["properties"]  # type: ignore[index]
     documents: list[dict[str, object]] = []
     for key, prop in sorted(trainer.items()):
         documents += [{"trainer": {key: value}} for value in common]
@@ -155,15 +149,77 @@ def test_editor_schema_accepts_exactly_what_the_reference_accepts():
             documents += [{"trainer": {key: value}} for value in tables]
             if '"array"' in json.dumps(prop):
                 documents += [{"trainer": {key: [value]}} for value in tables[::4]]
-    for key in sorted(k for k in reference["properties"] if k != "trainer"):
+    for key in sorted(k for k in reference["properties"] if k != "trainer"):  # type: ignore[union-attr]
         documents += [{key: value} for value in common + _class_tables(key)[::2]]
     for path in sorted(ROOT.glob("tests/**/*.toml")) + sorted(ROOT.glob("examples/*.toml")):
         try:
             documents.append(tomli.loads(path.read_text(encoding="utf-8")))
         except (tomli.TOMLDecodeError, UnicodeDecodeError):
             pass
+    return documents
+
+
+def _agree(reference: dict[str, object], editor: dict[str, object], documents: list[dict[str, object]]) -> None:
+    import pytest
+
+    jsonschema = pytest.importorskip("jsonschema")
+    ref_ok = jsonschema.Draft7Validator(reference).is_valid
+    editor_ok = jsonschema.Draft7Validator(editor).is_valid
     verdicts = [(editor_ok(d), ref_ok(d)) for d in documents]
     disagree = [d for d, (mine, theirs) in zip(documents, verdicts) if mine != theirs]
     accepted = sum(mine for mine, _ in verdicts)
     assert len(documents) > 5_000 and 1_000 < accepted < len(documents) - 1_000
     assert not disagree, f"{len(disagree)} of {len(documents)} documents differ, e.g. {disagree[:3]}"
+
+
+def test_editor_schema_accepts_exactly_what_the_reference_accepts():
+    """The reshaped editor schema (schemas/) and the reference schema agree on every value of
+    every key (python-jsonschema, draft 7), so reshaping for editors changed no verdict."""
+    reference = schema.build_schema()
+    editor = json.loads((ROOT / schema.REPO_SCHEMA).read_text(encoding="utf-8"))
+    _agree(reference, editor, _documents(reference))
+
+
+def test_yaml_schema_accepts_exactly_what_the_yaml_reference_accepts():
+    """The YAML schema, in the editor shape, agrees with the reference plus its ``null`` branches
+    (where the Trainer takes None; TOML's ``"none"`` spelling dropped) on every value of every
+    key, ``null`` included: the editor shape changed no verdict of the YAML variant."""
+    import copy
+
+    reference = schema.build_schema()
+    yaml_reference = schema._nulls(copy.deepcopy(reference))
+    yaml_editor = json.loads((ROOT / schema.REPO_YAML_SCHEMA).read_text(encoding="utf-8"))
+    nulls = [None, [None], {"class_path": None}, {"hours": None}]
+    documents = _documents(reference, nulls)
+    _agree(yaml_reference, yaml_editor, documents)
+    assert any(d.get("trainer", {}).get("max_epochs", 0) is None for d in documents)
+
+
+_SAMPLES = {"integer": 1, "number": 1.0, "boolean": True, "array": [], "string": "x"}
+
+
+def test_yaml_schema_init_args_take_null_where_lightningcli_does():
+    """In the YAML schema a class's ``init_args`` take ``null`` where the snapshot says the
+    parameter is ``Optional`` or defaults to None (what TL540 accepts), and nowhere else."""
+    import pytest
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from trainer_lint import classes
+
+    valid = jsonschema.Draft7Validator(json.loads((ROOT / schema.REPO_YAML_SCHEMA).read_text(encoding="utf-8"))).is_valid
+    wrong = []
+    checked = {True: 0, False: 0}
+    for path, data in classes.load()["classes"].items():
+        if data["kind"] != "callback" or data["abstract"] or data.get("deprecated"):
+            continue
+        for name, param in data["params"].items():
+            if not param.get("type") or param.get("type", {}).get("class"):
+                continue  # any value (no type the schema can say)
+            takes_none = bool(param.get("nullable")) or "default" in param and param["default"] is None
+            required = {n: _SAMPLES.get(p.get("type", {}).get("type"), "x") for n, p in data["params"].items() if p.get("required")}
+            document = {"trainer": {"callbacks": [{"class_path": path, "init_args": {**required, name: None}}]}}
+            checked[takes_none] += 1
+            if valid(document) != takes_none:
+                wrong.append(f"{path}({name}=None)")
+    assert checked[True] > 20 and checked[False] > 20, checked
+    assert not wrong, wrong

@@ -381,6 +381,66 @@ def test_completion_inserts_toml(tmp_path: Path) -> None:
     assert apply(text, [ddp.text_edit]) == '[trainer]\nstrategy = "ddp"\n'
 
 
+def test_completion_and_hover_follow_the_projects_lightning_release(tmp_path: Path) -> None:
+    """Keys, values, class paths, ``init_args`` and hover docs come from the release ``check``
+    checks the document against (issue 13's choice): a project pinning ``lightning==2.4.0`` gets
+    no ``model_registry`` (2.5), ``EMAWeightAveraging`` (2.6) nor ModelCheckpoint's
+    ``save_on_exception`` (2.5.3); a 2.0 project (settings) no ``"16-true"`` (2.1) but its
+    ``ipu_strategy``; a 2.6 pin gets them all; TOML and YAML alike."""
+    pins = {"p20": ("pyproject.toml", '[tool.trainer-lint]\nlightning-version = "2.0"\n'),
+            "p24": ("requirements.txt", "lightning==2.4.0\n"), "p26": ("requirements.txt", "lightning==2.6.6\n")}
+    for folder, (name, text) in pins.items():
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text(text, encoding="utf-8")
+    rich = "lightning.pytorch.callbacks.RichProgressBar"
+    cases = {
+        "keys": ("cfg.toml", "[trainer]\n«»\n"),
+        "yaml keys": ("cfg.yaml", "trainer:\n  max_epochs: 3\n  «»\n"),
+        "precision": ("cfg.toml", "[trainer]\nprecision = «»\n"),
+        "strategy": ("cfg.yaml", "trainer:\n  strategy: «»\n"),
+        "callbacks": ("cfg.toml", '[[trainer.callbacks]]\nclass_path = "«»"\n'),
+        "checkpoint": ("cfg.toml", f'[[trainer.callbacks]]\nclass_path = "{CHECKPOINT}"\ninit_args = {{ «» }}\n'),
+        "hover default": ("cfg.toml", f'[[trainer.callbacks]]\nclass_path = "{rich}"\ninit_args = {{ refresh_«»rate = 3 }}\n'),
+    }
+
+    async def session() -> dict[tuple[str, str], object]:
+        server = await start(tmp_path)
+        try:
+            found: dict[tuple[str, str], object] = {}
+            for folder in pins:
+                for case, (name, source) in cases.items():
+                    text, position = split_cursor(source)
+                    uri = server.open(f"{folder}/{case.replace(' ', '-')}-{name}", text, language=name.rsplit(".", 1)[1])
+                    if case.startswith("hover"):
+                        found[folder, case] = await server.hover(uri, position)
+                    else:
+                        found[folder, case] = {i.label.strip('"') for i in await server.completion(uri, position)}
+            return found
+        finally:
+            await server.stop()
+
+    found = run(session())
+    has = {
+        "keys": "model_registry", "yaml keys": "model_registry", "precision": "16-true", "strategy": "ipu_strategy",
+        "callbacks": "lightning.pytorch.callbacks.EMAWeightAveraging", "checkpoint": "enable_version_counter",
+        "checkpoint 2.5.3": "save_on_exception",
+    }
+    offered = {case: {folder: has[case] in found[folder, case.removesuffix(" 2.5.3")] for folder in pins} for case in has}  # type: ignore[operator]
+    assert offered == {
+        "keys": {"p20": False, "p24": False, "p26": True},
+        "yaml keys": {"p20": False, "p24": False, "p26": True},
+        "precision": {"p20": False, "p24": True, "p26": True},
+        "strategy": {"p20": True, "p24": False, "p26": False},
+        "callbacks": {"p20": False, "p24": False, "p26": True},
+        "checkpoint": {"p20": False, "p24": True, "p26": True},
+        "checkpoint 2.5.3": {"p20": False, "p24": False, "p26": True},
+    }, offered
+    for folder in pins:  # what every release has is offered everywhere
+        assert {"max_epochs", "precision"} <= found[folder, "keys"] and "ddp" in found[folder, "strategy"]  # type: ignore[operator]
+        assert "lightning.pytorch.callbacks.ModelCheckpoint" in found[folder, "callbacks"] and "monitor" in found[folder, "checkpoint"]  # type: ignore[operator]
+    assert "Default: `1`" in found["p24", "hover default"] and "Default: `100`" in found["p26", "hover default"]  # type: ignore[operator]
+
+
 HOVERS = {
     "trainer key": ("[trainer]\nmax_e«»pochs = 3\n", ["Stop after this many epochs", "lightning.ai/docs/pytorch"]),
     "init_args key": (
@@ -489,30 +549,44 @@ def test_only_toml_documents_are_linted(tmp_path: Path) -> None:
 
 
 def test_project_classes_complete_and_hover(tmp_path: Path) -> None:
-    """The project's own classes, read by the resolver (never imported): their `init_args`
-    complete (closed values too) and their parameters have hover docs."""
+    """The project's own classes, read by the resolver (never imported): `class_path` completion
+    offers those the key takes, their `init_args` complete (closed values too) and their
+    parameters have hover docs."""
     (tmp_path / "src" / "mypkg").mkdir(parents=True)
     (tmp_path / "src" / "mypkg" / "__init__.py").write_text("raise SystemExit('imported!')\n")
     (tmp_path / "src" / "mypkg" / "models.py").write_text(
         "from typing import Literal\n\n\nclass Net:\n    \"\"\"A small network.\"\"\"\n\n"
         "    def __init__(self, hidden: int = 8, act: Literal['relu', 'gelu'] = 'relu') -> None:\n        pass\n"
     )
+    (tmp_path / "src" / "mypkg" / "lit.py").write_text(
+        "from lightning.pytorch import LightningModule\nfrom lightning.pytorch.callbacks import Callback\n\n\n"
+        "class Classifier(LightningModule):\n    \"\"\"Classifies.\"\"\"\n\n\nclass Hook(Callback):\n    pass\n"
+    )
     (tmp_path / "pyproject.toml").write_text('[tool.trainer-lint]\nsource-roots = ["src"]\n')
     keys, keys_at = split_cursor('[model]\nclass_path = "mypkg.models.Net"\ninit_args = { «» }\n')
     values, values_at = split_cursor('[model]\nclass_path = "mypkg.models.Net"\ninit_args = { act = «» }\n')
     hovered, hover_at = split_cursor('[model]\nclass_path = "mypkg.models.Net"\ninit_args = { hid«»den = 4 }\n')
+    models, models_at = split_cursor('[model]\nclass_path = "«»"\n')
+    callbacks, callbacks_at = split_cursor('trainer:\n  callbacks:\n    - class_path: «»\n')
 
-    async def session() -> tuple[list[T.CompletionItem], list[T.CompletionItem], str]:
+    async def session() -> tuple[list[T.CompletionItem], ...]:
         server = await start(tmp_path)
         try:
             first = await server.completion(server.open("a.toml", keys), keys_at)
             second = await server.completion(server.open("b.toml", values), values_at)
             shown = await server.hover(server.open("c.toml", hovered), hover_at)
-            return first, second, shown
+            model_paths = await server.completion(server.open("d.toml", models), models_at)
+            callback_paths = await server.completion(server.open("e.yaml", callbacks, language="yaml"), callbacks_at)
+            return first, second, shown, model_paths, callback_paths  # type: ignore[return-value]
         finally:
             await server.stop()
 
-    first, second, shown = run(session())
+    first, second, shown, model_paths, callback_paths = run(session())
     assert {i.label for i in first} == {"hidden", "act"}
     assert {i.label for i in second} == {'"relu"', '"gelu"'}
     assert "**Net** `hidden`: int" in shown and "Default" not in shown
+    assert [i.label for i in model_paths] == ['"mypkg.lit.Classifier"']  # the project's LightningModules; Net is not one
+    offered = {i.label for i in callback_paths}
+    assert "mypkg.lit.Hook" in offered and "lightning.pytorch.callbacks.ModelCheckpoint" in offered and "mypkg.lit.Classifier" not in offered
+    hook = next(i for i in callback_paths if i.label == "mypkg.lit.Hook")
+    assert "project" in str(hook.documentation)

@@ -4,6 +4,8 @@ importing (fast, in-process)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from trainer_lint.diagnostic import Span
@@ -132,6 +134,66 @@ def test_sources_and_project_classes_without_importing(tmp_path) -> None:
     assert knowledge.source("pkg.Nothing", "model") is None
     found = knowledge.source(CHECKPOINT, "callbacks")
     assert found is not None and found[0].endswith("model_checkpoint.py")
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "cliproject"
+
+
+def _project_paths(script: str | None, slot: str) -> list[str]:
+    from trainer_lint.options import Options
+
+    options = Options(root=str(FIXTURE), source_roots=(str(FIXTURE / "src"),), cli_script=str(FIXTURE / script) if script else None)
+    knowledge = knowledge_for(options, str(FIXTURE / "cfg.toml"))
+    return [e.path for e in knowledge.classes(slot) if e.origin == "project"]
+
+
+def test_project_class_paths_by_key() -> None:
+    """``class_path`` completion offers the project's classes that the key takes (read by the
+    resolver, never imported): LightningModules under ``model``, data modules under ``data``,
+    callbacks under ``callbacks``; with a CLI script, the subclasses of its base class, and none
+    where it fixes the class (a ``class_path`` there is an error)."""
+    models = _project_paths(None, "model")
+    assert "lintproj.models.ClassificationTask" in models and "lintproj.zoo.vision.Classifier" in models
+    assert not {p for p in models if ".callbacks." in p or ".data." in p or ".nets." in p}
+    assert _project_paths(None, "data") == ["lintproj.data.BaseData", "lintproj.data.FolderData",
+                                            "lintproj.data.GenericNonGeoPixelwiseRegressionDataModule"]
+    assert _project_paths(None, "callbacks") == ["lintproj.callbacks.PatientEarlyStopping", "lintproj.callbacks.PrintEvery",
+                                                 "lintproj.callbacks.StateDictAwareModelCheckpoint"]
+    assert _project_paths(None, "logger") == [] and _project_paths(None, "optimizer") == []
+    assert _project_paths("train_subclass.py", "model") == models  # every model derives from the script's BaseTask
+    assert _project_paths("train_fixed.py", "model") == [] and _project_paths("train_fixed.py", "data") == []
+
+
+def test_project_class_paths_are_cached_and_follow_file_changes(tmp_path) -> None:
+    """The list is made once per project (a completion never rescans) and made again when a file
+    changes or a new one appears; a planted package that exits when imported is only read."""
+    import os
+
+    from trainer_lint.options import Options
+    from trainer_lint.server.knowledge import ProjectClasses
+
+    def later(path: Path) -> None:  # a later save, even on a file system with a coarse clock
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+    package = tmp_path / "src" / "mypkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("raise SystemExit('imported!')\n")
+    (package / "hooks.py").write_text("from lightning.pytorch.callbacks import Callback\n\n\nclass Hook(Callback):\n    pass\n")
+    options = Options(root=str(tmp_path), source_roots=(str(tmp_path / "src"),))
+    provider = ProjectClasses(options, str(tmp_path / "cfg.toml"))
+    first = provider.classes("callbacks")
+    assert [e.path for e in first] == ["mypkg.hooks.Hook"]
+    from trainer_lint.server.project_classes import classes_of
+
+    assert classes_of(provider.project, "callbacks") is classes_of(provider.project, "callbacks")  # cached, not listed again
+    (package / "more.py").write_text("from mypkg.hooks import Hook\n\n\nclass Later(Hook):\n    pass\n")
+    later(package)
+    assert [e.path for e in provider.classes("callbacks")] == ["mypkg.hooks.Hook", "mypkg.more.Later"]
+    hooks = package / "hooks.py"
+    hooks.write_text(hooks.read_text() + "\n\nclass Extra(Hook):\n    pass\n")
+    later(hooks)
+    assert [e.path for e in provider.classes("callbacks")] == ["mypkg.hooks.Extra", "mypkg.hooks.Hook", "mypkg.more.Later"]
 
 
 # ------------------------------------------------------------------------ YAML cursor

@@ -291,54 +291,21 @@ def _yaml_language_server(cases: dict[str, tuple[str, object]], hovers: dict[str
     """Each completion and hover case put to the YAML language server with the YAML schema linked
     by a modeline: None per case that passes, else what was missing (None overall when the
     server is not installed)."""
-    import os
-    import time
-
     import test_yaml_language_server as yls
-    from lsp_client import ROOT
 
     try:
-        server = yls._server()
+        yls._server()
     except pytest.skip.Exception:
         return None
-    client = yls._client = yls._Client(server)
-    answers: dict[int, object] = {}
-    settings = {"validate": True, "completion": True, "hover": True, "schemaStore": {"enable": False}}
-
-    def ask(method: str, params: dict[str, object]) -> object:
-        ident = client.request(method, params)
-        deadline = time.monotonic() + 30
-        while ident not in answers and time.monotonic() < deadline:
-            message = client.inbox.get(timeout=30)
-            if "method" in message and "id" in message:  # a question from the server
-                items = message.get("params", {}).get("items", [])
-                client._send({"id": message["id"], "result": [settings] * len(items) if message["method"] == "workspace/configuration" else None})
-            elif "id" in message and "method" not in message:
-                answers[message["id"]] = message.get("result")
-        return answers.get(ident)
-
+    asked = [*cases.items(), *hovers.items()]
+    found = yls.ask([("completion" if case in cases else "hover", source) for case, (source, _) in asked])
     out: dict[str, str | None] = {}
-    try:
-        ask("initialize", {"processId": os.getpid(), "rootUri": ROOT.as_uri(), "capabilities": {"workspace": {"configuration": True}}})
-        client.notify("initialized", {})
-        client.notify("workspace/didChangeConfiguration", {"settings": {"yaml": settings}})
-        for index, (case, (source, expected)) in enumerate([*cases.items(), *hovers.items()]):
-            text, position = split_cursor(yls.MODELINE + "\n" + source)
-            uri = (ROOT / "examples" / f"yaml-ls-case-{index}.yaml").as_uri()  # never written: the modeline's ../schemas/ resolves
-            client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}})
-            where = {"textDocument": {"uri": uri}, "position": {"line": position.line, "character": position.character}}
-            if case in cases:
-                result = ask("textDocument/completion", where)
-                items = result.get("items", []) if isinstance(result, dict) else (result or [])
-                missing = sorted({e.strip("\"'") for e in expected} - {i["label"].strip("\"'") for i in items})  # type: ignore[union-attr]
-            else:
-                result = ask("textDocument/hover", where)
-                contents = (result or {}).get("contents", "") if isinstance(result, dict) else ""
-                shown = (contents.get("value", "") if isinstance(contents, dict) else str(contents)).replace("\\", "")
-                missing = [needle for needle in expected if needle not in shown]  # type: ignore[union-attr]
-            out[case] = None if not missing else "missing " + ", ".join(f"`{m}`" for m in missing[:3])
-    finally:
-        client.close()
+    for (case, (_, expected)), answer in zip(asked, found):
+        if case in cases:
+            missing = sorted({e.strip("\"'") for e in expected} - {i["label"].strip("\"'") for i in answer})  # type: ignore[union-attr]
+        else:
+            missing = [needle for needle in expected if needle not in answer]  # type: ignore[union-attr]
+        out[case] = None if not missing else "missing " + ", ".join(f"`{m}`" for m in missing[:3])
     return out
 
 

@@ -114,3 +114,42 @@ def test_suggestions_never_repeat_the_name_written():
     assert classes.suggest("DDPStrategy", "strategy") != "DDPStrategy"
     assert classes.suggest("DDPStrateg", "strategy") == "DDPStrategy"
     assert classes.suggest("lightning.pytorch.strategies.DDPStrategy", "strategy") != "lightning.pytorch.strategies.DDPStrategy"
+
+
+@pytest.mark.filterwarnings("ignore:LightningCLI's args parameter")
+def test_litlogger_is_left_out_because_lightningcli_rejects_it(tmp_path):
+    """``LitLogger`` (Lightning 2.6) derives from ``lightning.fabric``'s Logger, not
+    ``lightning.pytorch``'s: ``Trainer(logger=LitLogger(...))`` builds, but LightningCLI refuses it
+    as a logger (jsonargparse: "does not correspond to a subclass of Logger"), in every spelling.
+    The snapshot holds what LightningCLI accepts under ``logger``, so it is left out and ``check``
+    reports it; the day Lightning makes it a ``lightning.pytorch`` Logger, the generator takes it
+    (it collects every subclass) and this test says so."""
+    litlogger = pytest.importorskip("lightning.pytorch.loggers.litlogger", reason="LitLogger is new in Lightning 2.6")
+    import subprocess
+    import sys
+
+    from lightning.pytorch import Trainer
+    from lightning.pytorch.cli import LightningCLI
+    from lightning.pytorch.demos.boring_classes import BoringModel
+    from lightning.pytorch.loggers import Logger
+
+    from differential.lightning_cli import run_cli
+
+    LitLogger = litlogger.LitLogger
+    trainer = Trainer(logger=LitLogger(root_dir=str(tmp_path), name="run"), enable_progress_bar=False, enable_model_summary=False)
+    assert type(trainer.logger) is LitLogger  # the Trainer takes it (it checks no logger's type)
+    if issubclass(LitLogger, Logger):
+        pytest.fail("LitLogger is now a lightning.pytorch Logger: regenerate the release data (it will be in the snapshot)")
+    rejected = []
+    for path in ("lightning.pytorch.loggers.LitLogger", "lightning.pytorch.loggers.litlogger.LitLogger", "LitLogger"):
+        config = tmp_path / "lit.yaml"
+        config.write_text(f"trainer:\n  logger:\n    class_path: {path}\n    init_args:\n      name: run\n", encoding="utf-8")
+        verdict, _ = run_cli(lambda: LightningCLI(BoringModel, run=False, args=["--config", str(config)], save_config_callback=None))
+        if verdict.stage == "parse":
+            rejected.append(path)
+    assert len(rejected) == 3, f"LightningCLI accepted a spelling: only {rejected} were rejected"
+    assert classes.resolve("lightning.pytorch.loggers.LitLogger", "logger") is None
+    config.write_text("trainer:\n  logger:\n    class_path: lightning.pytorch.loggers.LitLogger\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "trainer_lint", "check", "--format", "json", str(config)], capture_output=True, text=True)
+    errors = [d for d in json.loads(done.stdout)["diagnostics"] if d["severity"] == "error"]
+    assert done.returncode == 1 and errors and errors[0]["line"] == 3, done.stdout

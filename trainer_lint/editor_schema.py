@@ -57,12 +57,17 @@ ignore them."""
 _SCALARS = ("boolean", "integer", "number", "string")
 
 
-def build(reference: dict[str, Any], index: Any = None) -> dict[str, Any]:
+def build(reference: dict[str, Any], index: Any = None, *, nulls: bool = False) -> dict[str, Any]:
     """The editor schema for the reference (lint) schema ``reference``; ``reference`` is not changed.
-    ``index``: the class snapshot of the Lightning release it describes (default: the newest)."""
+    ``index``: the class snapshot of the Lightning release it describes (default: the newest).
+
+    ``nulls``: the schema is for YAML (:func:`trainer_lint.schema.for_yaml`), whose reference has
+    a ``{"type": "null"}`` branch wherever the Trainer takes None; a class's ``init_args`` then
+    take ``null`` where LightningCLI does (an ``Optional`` parameter, or one whose default is
+    None: what rule TL540's checks accept)."""
     schema = copy.deepcopy(reference)
     definitions = schema["definitions"]
-    classes = _Classes(definitions["ClassPathConfig"], index)
+    classes = _Classes(definitions["ClassPathConfig"], index, nulls=nulls)
     trainer = definitions["BaseTrainerConfig"]["properties"]
     for name in list(trainer):
         trainer[name] = _reshape(trainer[name], name, definitions, classes)
@@ -99,8 +104,14 @@ def _branches(node: dict[str, Any], definitions: dict[str, Any]) -> list[dict[st
     if "anyOf" in node:
         out: list[dict[str, Any]] = []
         for branch in node["anyOf"]:
-            out.extend(_branches(branch, definitions))
+            for found in _branches(branch, definitions):
+                if found not in out:
+                    out.append(found)
         return out
+    if set(node) == {"class"}:
+        # A Lightning object in a release's own Trainer type (``plugins`` in 2.0, whose type
+        # differs from the newest): the class table every object slot takes.
+        return [{"$ref": "#/definitions/ClassPathConfig"}]
     if "allOf" in node and list(node) == ["allOf"] and len(node["allOf"]) == 1:
         return _branches(node["allOf"][0], definitions)
     ref = node.get("$ref")
@@ -142,9 +153,13 @@ def _names(branches: list[dict[str, Any]]) -> list[Any]:
 def _all_enums(branches: list[dict[str, Any]]) -> bool:
     """Whether every branch is a closed set (``enum``, ``const``, or ``boolean``)."""
     return all(
-        set(b) <= {"type", "enum", "const"} and ("enum" in b or "const" in b or b.get("type") == "boolean")
+        set(b) <= {"type", "enum", "const"} and ("enum" in b or "const" in b or b.get("type") in ("boolean", "null"))
         for b in branches
     )
+
+
+_CLOSED = {"boolean": [True, False], "null": [None]}
+"""The values of a type that is a closed set."""
 
 
 def _merge(
@@ -154,7 +169,7 @@ def _merge(
     if _all_enums(branches):
         values: list[Any] = []
         for b in branches:
-            values.extend(b.get("enum", [b["const"]] if "const" in b else [True, False]))
+            values.extend(b["enum"] if "enum" in b else [b["const"]] if "const" in b else _CLOSED[b["type"]])
         kinds = sorted({_kind(v) for v in values}, key=_type_order)
         return {"type": kinds if len(kinds) > 1 else kinds[0], "enum": values}, []
     by_type: dict[str, list[dict[str, Any]]] = {}
@@ -170,6 +185,8 @@ def _merge(
     for kind, group in by_type.items():
         if kind == "string":
             merged.update(_merge_strings(group))
+        elif kind == "null":
+            pass  # YAML's null (see for_yaml): the type alone says it
         elif kind in ("integer", "number", "boolean"):
             if len(group) != 1:
                 raise ValueError(f"cannot merge {len(group)} {kind} branches")
@@ -281,7 +298,27 @@ def _hidden(node: dict[str, Any]) -> dict[str, Any]:
     return {**node, "properties": node.get("properties", {}), "allOf": [True, *node.get("allOf", [])]}
 
 
+def or_null(node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` that also accepts ``null``, in the flattest shape that says it (a ``"null"`` in
+    ``type``, ``None`` in an ``enum``, a branch of an ``anyOf``), so that a server still lists
+    the values."""
+    out = dict(node)
+    if "anyOf" in out:
+        out["anyOf"] = [*out["anyOf"], {"type": "null"}]
+        return out
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    if "type" in out:
+        kinds = out["type"] if isinstance(out["type"], list) else [out["type"]]
+        out["type"] = [*kinds, "null"] if "null" not in kinds else kinds
+    elif "enum" not in out and ("const" in out or "$ref" in out or "allOf" in out):
+        return {"anyOf": [out, {"type": "null"}]}
+    return out  # no type: null fits already
+
+
 def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -291,7 +328,7 @@ def _kind(value: Any) -> str:
     return "string"
 
 
-_ORDER = ("boolean", "integer", "number", "string", "array", "object")
+_ORDER = ("boolean", "integer", "number", "string", "array", "object", "null")
 
 
 def _type_order(kind: str) -> int:
@@ -316,9 +353,11 @@ class _Classes:
     """The class snapshot as editor schema: the table of each object slot, and the per-class
     branches that let a server complete the ``init_args`` of the class a table names."""
 
-    def __init__(self, reference: dict[str, Any], index: Any = None) -> None:
+    def __init__(self, reference: dict[str, Any], index: Any = None, *, nulls: bool = False) -> None:
         from trainer_lint import classes
 
+        self.nulls = nulls
+        """Whether ``init_args`` take YAML's ``null`` where LightningCLI does (see :func:`build`)."""
         self.module = classes
         self.reference = reference
         """The lint schema's ``ClassPathConfig``: the table every object slot shares."""
@@ -436,6 +475,8 @@ class _Classes:
         properties: dict[str, Any] = {}
         for param, info in data["params"].items():
             prop: dict[str, Any] = dict(info.get("type", {}))
+            if self.nulls and (info.get("nullable") or "default" in info and info["default"] is None):
+                prop = or_null(prop)
             text = info.get("doc") or ""
             if info.get("default") is not None:
                 prop["default"] = info["default"]
@@ -457,7 +498,10 @@ class _Classes:
         return {"$ref": f"#/definitions/{name}"}
 
     def class_doc(self, path: str, data: dict[str, Any]) -> str:
+        """A class's docs: its first line, its ``init_args`` and its page in Lightning's docs."""
         first = (data.get("doc") or "").strip()
-        return f"{first}\n\n[{data['name']} in Lightning's docs]({DOCS_API.format(path=path)})".strip()
+        arguments = ", ".join(f"`{name}`" for name in data["params"])
+        listed = f"\n\n`init_args`: {arguments}" if arguments else ""
+        return f"{first}{listed}\n\n[{data['name']} in Lightning's docs]({DOCS_API.format(path=path)})".strip()
 
 

@@ -47,7 +47,7 @@ def render_release(release: Any, for_format: str = "toml") -> str:
     from trainer_lint.lightning.schema import patch
 
     reference = patch(build_schema(), release, editor=True)
-    schema = for_yaml(reference) if for_format == "yaml" else build_editor_schema(reference, release.classes)
+    schema = for_yaml(reference, release.classes) if for_format == "yaml" else build_editor_schema(reference, release.classes)
     schema["$id"] = SCHEMA_ID.rsplit("/", 1)[0] + "/" + release_schema_path(release.version, for_format).name
     schema["title"] = f"trainer-lint config (Lightning {release.version})"
     return render(schema)
@@ -82,14 +82,14 @@ def build_schema() -> dict[str, Any]:
     return schema
 
 
-def build_editor_schema(reference: dict[str, Any] | None = None, index: Any = None) -> dict[str, Any]:
+def build_editor_schema(reference: dict[str, Any] | None = None, index: Any = None, *, nulls: bool = False) -> dict[str, Any]:
     """The schema for editors (``schemas/trainer.schema.json``): :func:`build_schema` reshaped
     for Taplo and Tombi by :mod:`trainer_lint.editor_schema` (``index``: the class snapshot of
-    another Lightning release than the newest)."""
+    another Lightning release than the newest; ``nulls``: for YAML, see :func:`for_yaml`)."""
     from trainer_lint import editor_schema
 
-    schema = editor_schema.build(reference if reference is not None else build_schema(), index)
-    _document_enums(schema)  # the enums the reshaping made (merged and suggested values)
+    schema = editor_schema.build(reference if reference is not None else build_schema(), index, nulls=nulls)
+    _document_enums(schema, keep=True)  # the enums the reshaping made (merged and suggested values)
     return schema
 
 
@@ -177,19 +177,21 @@ ENUM_DOCS: dict[Any, str] = {
 """Hover text for enum values, shown by Taplo next to each completion."""
 
 
-def _document_enums(node: Any) -> None:
-    """Give every ``enum`` Taplo's ``x-taplo.docs.enumValues`` (after all additions)."""
+def _document_enums(node: Any, keep: bool = False) -> None:
+    """Give every ``enum`` Taplo's ``x-taplo.docs.enumValues`` (after all additions); with
+    ``keep``, an ``enum`` documented already (a class path's, by the editor schema) keeps its docs."""
     if isinstance(node, list):
         for item in node:
-            _document_enums(item)
+            _document_enums(item, keep)
     elif isinstance(node, dict):
-        if isinstance(node.get("enum"), list):
+        written = node.get("x-taplo", {}).get("docs", {}).get("enumValues")
+        if isinstance(node.get("enum"), list) and not (keep and isinstance(written, list) and len(written) == len(node["enum"])):
             node.setdefault("x-taplo", {}).setdefault("docs", {})["enumValues"] = [
                 ENUM_DOCS.get(value, f"`{json.dumps(value)}`") if not isinstance(value, bool) else f"`{json.dumps(value)}`"
                 for value in node["enum"]
             ]
         for value in node.values():
-            _document_enums(value)
+            _document_enums(value, keep)
 
 
 def _add_taplo_docs(name: str, prop: dict[str, Any]) -> None:
@@ -204,17 +206,25 @@ def _add_taplo_docs(name: str, prop: dict[str, Any]) -> None:
 _META = ("description", "default", "x-taplo", "examples", "title")
 
 
-def for_yaml(schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The schema for YAML editors (the YAML language server): the same, plus a ``null`` branch
-    wherever the model says ``Optional`` (``x-nullable``), minus trainer-lint's TOML spelling of
-    None (``check_val_every_n_epoch = "none"``, which YAML writes as ``null``)."""
+def for_yaml(schema: dict[str, Any] | None = None, index: Any = None) -> dict[str, Any]:
+    """The schema for YAML editors (the YAML language server): the editor shape of ``schema`` (the
+    reference, :func:`build_schema`; ``index``: its release's class snapshot), so that strategy
+    and profiler names, each slot's class paths and each class's ``init_args`` complete as in
+    Taplo and Tombi, with
+
+    * a ``null`` branch wherever the model says ``Optional`` (``x-nullable``), minus
+      trainer-lint's TOML spelling of None (``check_val_every_n_epoch = "none"``, which YAML
+      writes as ``null``), and ``null`` in a class's ``init_args`` where LightningCLI takes None;
+    * the docs in the keywords the YAML language server reads (``markdownDescription``,
+      ``markdownEnumDescriptions``) instead of Taplo's ``x-taplo``."""
     import copy
 
-    out = copy.deepcopy(schema if schema is not None else build_schema())
+    reference = _nulls(copy.deepcopy(schema if schema is not None else build_schema()))
+    out = build_editor_schema(reference, index, nulls=True)
     out["$id"] = YAML_SCHEMA_ID
     out["$comment"] = YAML_STAMP
     out["title"] = "trainer-lint config (YAML)"
-    return _nulls(out)  # type: ignore[no-any-return]
+    return _yaml_docs(out)  # type: ignore[no-any-return]
 
 
 def _nulls(node: Any) -> Any:
@@ -228,9 +238,43 @@ def _nulls(node: Any) -> Any:
     meta = {key: out.pop(key) for key in _META if key in out}
     if "anyOf" in out and len(out) == 1:
         branches = [b for b in out["anyOf"] if not b.get("x-none-spelling")]  # YAML writes null instead
+        if len(branches) < len(out["anyOf"]):
+            meta = json.loads(json.dumps(meta).replace(_NONE_WORDS, "`null`"))
     else:
         branches = [out]
     return {**meta, "anyOf": [*branches, {"type": "null"}]}
+
+
+_NONE_WORDS = "`\\\"none\\\"` (trainer-lint's spelling of None)"
+"""How the model's docs name the TOML spelling of None (as JSON text); YAML's docs say ``null``."""
+
+
+def _yaml_docs(node: Any) -> Any:
+    """Taplo's docs (``x-taplo``) as the YAML language server's keywords: ``docs.main`` (and the
+    key's Lightning link) as ``markdownDescription``, ``docs.enumValues`` as
+    ``markdownEnumDescriptions`` (a value's own spelling, which is all Taplo shows for an
+    undocumented one, as nothing). The empty ``enum`` s that keep Taplo from offering a
+    completion-only table's keys as values go: the YAML language server refuses a schema with
+    one (``enum`` must have an item)."""
+    if isinstance(node, list):
+        return [_yaml_docs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _yaml_docs(value) for key, value in node.items() if key != "x-taplo" and not (key == "enum" and value == [])}
+    taplo = node.get("x-taplo")
+    if isinstance(taplo, dict):
+        docs = taplo.get("docs", {})
+        main = docs.get("main")
+        link = taplo.get("links", {}).get("key")
+        if main:
+            out["markdownDescription"] = main + (f"\n\n[Lightning docs]({link})" if link and link not in main else "")
+            out.setdefault("description", out["markdownDescription"])  # for clients without Markdown
+        values = docs.get("enumValues")
+        if values and isinstance(node.get("enum"), list):
+            out["markdownEnumDescriptions"] = [
+                "" if text == f"`{json.dumps(value)}`" else text for value, text in zip(node["enum"], values)
+            ]
+    return out
 
 
 def render(schema: dict[str, Any] | None = None) -> str:

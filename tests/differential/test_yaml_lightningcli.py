@@ -14,14 +14,14 @@ without a dot (``1e-3``), trainer-lint's TOML spelling ``none``, Lightning callb
 whose ``init_args`` carry quoted numbers and nulls. One line of counts is recorded for pytest's
 summary; the suite fails on any disagreement.
 
-Self-contained (its own LightningCLI harness, named for YAML); issue 11 builds a LightningCLI
-harness for user classes that the two may later share.
+LightningCLI's verdict comes from the harness the user-classes suite uses
+(:func:`differential.lightning_cli.run_cli`), run here in-process: with ``--config FILE`` (the YAML
+loader is what this suite tests), CUDA/MPS mocked per config, warnings recorded, and the Trainer
+arguments LightningCLI hands on read back.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import inspect
 import os
 import sys
@@ -40,6 +40,7 @@ pytest.importorskip("yaml")
 
 from differential import summary  # noqa: E402
 from differential.harness import _ROOT, Outcome, _torch_flags, hardware  # noqa: E402
+from differential.lightning_cli import run_cli  # noqa: E402
 from differential.test_trainer_args import ANNOTATIONS, QUIET, TRAINER_ARGS, config_warnings, tables, unmatched_warnings  # noqa: E402
 from trainer_lint.diagnostic import Severity  # noqa: E402
 from trainer_lint.engine import lint_text  # noqa: E402
@@ -227,18 +228,15 @@ def build(text: str, *, cuda: int = 0) -> tuple[Outcome, dict[str, Any]]:
 
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=_ROOT, delete=False, encoding="utf-8") as handle:
         handle.write(text)
-    err = io.StringIO()
     try:
-        with warnings.catch_warnings(record=True) as caught, hardware(cuda), _torch_flags(), contextlib.redirect_stderr(err):
+        with warnings.catch_warnings(record=True) as caught, hardware(cuda), _torch_flags():
             warnings.simplefilter("always")
-            try:
-                cli = LightningCLI(BoringModel, run=False, args=["--config", handle.name], save_config_callback=None)
-            except SystemExit:  # jsonargparse refused the config
-                return Outcome(ValueError(err.getvalue().strip().rsplit("error:", 1)[-1][:300]), []), {}
-            except Exception as error:  # noqa: BLE001 - any raise is LightningCLI's verdict
-                return Outcome(error, [str(w.message) for w in caught]), {}
-        passed = cli.config.as_dict().get("trainer", {})
-        return Outcome(None, [str(w.message) for w in caught]), passed
+            verdict, cli = run_cli(lambda: LightningCLI(BoringModel, run=False, args=["--config", handle.name], save_config_callback=None))
+        if verdict.stage == "parse":  # jsonargparse refused the config
+            return Outcome(ValueError(verdict.error.strip().rsplit("error:", 1)[-1][:300]), []), {}
+        if verdict.stage == "build":  # any raise is LightningCLI's verdict
+            return Outcome(verdict.exception, [str(w.message) for w in caught]), {}
+        return Outcome(None, [str(w.message) for w in caught]), cli.config.as_dict().get("trainer", {})
     finally:
         os.unlink(handle.name)
 

@@ -8,22 +8,23 @@ user's code. Needs the ``lsp`` extra (``pip install "trainer-lint[lsp]"``: pygls
 
 Layout, one concern per module:
 
-==================  ===============================================================
-``start``           the process: fast handshake and first diagnostics, then pygls
-``app``             the pygls server: handlers, debouncing (thin)
-``capabilities``    what ``initialize`` answers
-``session``         open documents, their settings, their lint results
-``diagnostics``     findings as LSP diagnostics
-``actions``         code actions (fixes, suppressions, fix all)
-``completion``      completion items
-``hover``           hover docs
-``definition``      go to a class's source
-``cursor``          where the cursor is in a half-typed TOML document
-``yaml_cursor``     the same for a half-typed YAML document (no YAML parser)
-``shape``           what keys and values a key path takes (schema + classes)
-``knowledge``       class providers: Lightning's snapshot, the project's resolver
-``text``            offsets, spans and LSP positions
-==================  ===============================================================
+====================  ===============================================================
+``start``             the process: fast handshake and first diagnostics, then pygls
+``app``               the pygls server: handlers, debouncing (thin)
+``capabilities``      what ``initialize`` answers
+``session``           open documents, their settings, their lint results
+``diagnostics``       findings as LSP diagnostics
+``actions``           code actions (fixes, suppressions, fix all)
+``completion``        completion items
+``hover``             hover docs
+``definition``        go to a class's source
+``cursor``            where the cursor is in a half-typed TOML document
+``yaml_cursor``       the same for a half-typed YAML document (no YAML parser)
+``shape``             what keys and values a key path takes (schema + classes)
+``knowledge``         class providers: the release's Lightning snapshot, the project's resolver
+``project_classes``   the project's classes a key takes, listed once per project (resolver adapter)
+``text``              offsets, spans and LSP positions
+====================  ===============================================================
 """
 
 from __future__ import annotations

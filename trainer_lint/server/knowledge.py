@@ -5,11 +5,14 @@ slot takes (``callbacks``, ``logger``, ``strategy``, ...), what a class path wri
 is (its docs and ``__init__`` parameters), and where its source is. Each question is put to a
 list of :class:`ClassProvider` s in turn:
 
-* :class:`LightningClasses` answers from the committed class snapshot (:mod:`trainer_lint.classes`);
+* :class:`LightningClasses` answers from the class snapshot of the Lightning release the document
+  is checked against (:mod:`trainer_lint.lightning.selection`: the project's pin, settings or
+  installed release, as for ``check``);
 * :class:`ProjectClasses` answers for the project's own classes, from the resolver the lint rules
   use (:mod:`trainer_lint.resolver`: the project's source read with ``ast``, bare names resolved
-  as LightningCLI resolves them, never importing anything), and finds every class's source,
-  Lightning's included (the installed Lightning, found on the file system).
+  as LightningCLI resolves them, never importing anything), lists those a key takes
+  (:mod:`trainer_lint.server.project_classes`), and finds every class's source, Lightning's
+  included (the installed Lightning, found on the file system).
 """
 
 from __future__ import annotations
@@ -71,7 +74,17 @@ class ClassProvider(Protocol):
 
 
 class LightningClasses:
-    """Lightning's classes, from the committed snapshot."""
+    """Lightning's classes, from one release's class snapshot (default: the newest release's)."""
+
+    def __init__(self, release: Any = None) -> None:
+        self.release = release
+        """The :class:`~trainer_lint.lightning.releases.Release` whose snapshot answers."""
+
+    @property
+    def index(self) -> Any:
+        from trainer_lint import classes
+
+        return self.release.classes if self.release is not None else classes.newest()
 
     def classes(self, slot: str) -> list[ClassEntry]:
         from trainer_lint import classes
@@ -79,14 +92,12 @@ class LightningClasses:
         kinds = classes.SLOT_KINDS.get(slot, frozenset()) - classes.BASE_KINDS
         return [
             self.entry(path, data)
-            for path, data in classes.load()["classes"].items()
+            for path, data in self.index.classes.items()
             if data["kind"] in kinds and not data["abstract"] and not data.get("deprecated")
         ]
 
     def lookup(self, path: str, slot: str | None) -> ClassEntry | None:
-        from trainer_lint import classes
-
-        found = classes.resolve(path, slot)
+        found = self.index.resolve(path, slot)
         return self.entry(found.path, found.data) if found is not None else None
 
     def source(self, path: str, slot: str | None) -> tuple[str, int, int] | None:
@@ -112,18 +123,26 @@ class ProjectClasses:
     def __init__(self, options: Options, document_path: str | None) -> None:
         self.options = options
         self.document_path = document_path
-        self._project: Any = None
 
     @property
     def project(self) -> Any:
-        if self._project is None:
-            from trainer_lint.resolver.project import project_for
+        """The project, asked for again each time: the resolver keeps one per root and replaces it
+        when a file it read or a folder it listed has changed (a few ``stat`` s, no rescan)."""
+        from trainer_lint.resolver.project import project_for
 
-            self._project = project_for(self.options, self.document_path)
-        return self._project
+        return project_for(self.options, self.document_path)
 
     def classes(self, slot: str) -> list[ClassEntry]:
-        return []  # the resolver answers for a path or a name, it does not list the project's classes
+        from trainer_lint.server.project_classes import classes_of
+
+        try:
+            found = classes_of(self.project, slot)
+        except Exception:  # the resolver is best effort: what it cannot list is not offered
+            return []
+        return [
+            ClassEntry(cls.path, cls.name, _first_paragraph(cls.node), None, (), True, _file_uri(cls.module.path), "project", (cls.path,))
+            for cls in found
+        ]
 
     def _resolve(self, path: str, slot: str | None) -> Any:
         try:
@@ -147,8 +166,7 @@ class ProjectClasses:
                 for p in signature.params.values()
             )
             takes_kwargs = signature.open
-        doc = (ast.get_docstring(cls.node) or "").strip().split("\n\n")[0]
-        return ClassEntry(cls.path, cls.name, doc, None, parameters, takes_kwargs, _file_uri(cls.module.path), "project", (cls.path,))
+        return ClassEntry(cls.path, cls.name, _first_paragraph(cls.node), None, parameters, takes_kwargs, _file_uri(cls.module.path), "project", (cls.path,))
 
     def source(self, path: str, slot: str | None) -> tuple[str, int, int] | None:
         from trainer_lint.resolver.classes import LightningClass, PyClass
@@ -167,10 +185,22 @@ class ProjectClasses:
 
 
 class Knowledge:
-    """The providers, asked in order: the first answer wins; class lists are merged."""
+    """The providers, asked in order: the first answer wins; class lists are merged. ``release``:
+    the Lightning release the document is checked against, whose Trainer keys, values and docs
+    :attr:`schema` describes (None: the newest)."""
 
-    def __init__(self, providers: list[Any]) -> None:
+    def __init__(self, providers: list[Any], release: Any = None) -> None:
         self.providers = providers
+        self.release = release
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """The schema ``check`` walks for :attr:`release`: its Trainer keys, closed sets and defaults."""
+        if self.release is not None:
+            return self.release.schema  # type: ignore[no-any-return]
+        from trainer_lint.schema import load_packaged
+
+        return load_packaged()
 
     def classes(self, slot: str) -> list[ClassEntry]:
         seen: set[str] = set()
@@ -198,8 +228,22 @@ class Knowledge:
 
 
 def knowledge_for(options: Options, document_path: str | None) -> Knowledge:
-    """The knowledge for a document linted with ``options``."""
-    return Knowledge([LightningClasses(), ProjectClasses(options, document_path)])
+    """The knowledge for a document linted with ``options``: the classes and Trainer keys of the
+    Lightning release ``check`` would check it against (for a range, its newest end: what is
+    there is an error only when both ends lack it), and the project's classes."""
+    release = release_for(options, document_path)
+    return Knowledge([LightningClasses(release), ProjectClasses(options, document_path)], release)
+
+
+def release_for(options: Options, document_path: str | None) -> Any:
+    """The release a document at ``document_path`` is checked against (as ``check`` chooses it)."""
+    from trainer_lint.lightning.selection import choose
+
+    return choose(options, document_path).release
+
+
+def _first_paragraph(node: ast.ClassDef) -> str:
+    return (ast.get_docstring(node) or "").strip().split("\n\n")[0]
 
 
 def _file_uri(path: str) -> str | None:

@@ -1,5 +1,6 @@
 """What a config may hold at a key path: the keys a table takes, the values a key takes, and the
-docs of each, from the schema ``check`` reads (the packaged copy) and the class knowledge.
+docs of each, from the schema ``check`` reads for the document's Lightning release
+(:attr:`Knowledge.schema <trainer_lint.server.knowledge.Knowledge.schema>`) and the class knowledge.
 
 ``("trainer",)`` takes the Trainer's arguments; ``("trainer", "strategy")`` takes a name from a
 closed set (case-insensitive) or a class table; a class table (``("trainer", "callbacks", 0)``)
@@ -40,32 +41,37 @@ class Value:
     data: Any = None
 
 
-def schema() -> dict[str, Any]:
+Schema = dict[str, Any]
+
+
+def schema() -> Schema:
+    """The newest release's schema (the packaged copy), for callers without a :class:`Knowledge`."""
     from trainer_lint.schema import load_packaged
 
     return load_packaged()
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    root = schema()
+def _resolve(node: dict[str, Any], root: Schema) -> dict[str, Any]:
     while "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[-1]
         node = {**root["definitions"][name], **{k: v for k, v in node.items() if k != "$ref"}}
     return node
 
 
-def branches(node: dict[str, Any]) -> list[dict[str, Any]]:
-    """The alternatives of a schema node, references resolved and ``anyOf``/``allOf`` flattened
-    (``allOf`` members add to the node; every member's keys count)."""
-    node = _resolve(node)
+def branches(node: dict[str, Any], root: Schema | None = None) -> list[dict[str, Any]]:
+    """The alternatives of a schema node of ``root`` (default: the newest release's schema),
+    references resolved and ``anyOf``/``allOf`` flattened (``allOf`` members add to the node;
+    every member's keys count)."""
+    root = root if root is not None else schema()
+    node = _resolve(node, root)
     if "anyOf" in node:
         out: list[dict[str, Any]] = []
         for branch in node["anyOf"]:
-            out.extend(branches(branch))
+            out.extend(branches(branch, root))
         return out
     if "allOf" in node and "properties" not in node and len(node["allOf"]) == 1:
-        merged = {**_resolve(node["allOf"][0]), **{k: v for k, v in node.items() if k != "allOf"}}
-        return branches(merged)
+        merged = {**_resolve(node["allOf"][0], root), **{k: v for k, v in node.items() if k != "allOf"}}
+        return branches(merged, root)
     return [node]
 
 
@@ -73,13 +79,15 @@ def _is_class_table(node: dict[str, Any]) -> bool:
     return "class_path" in node.get("properties", {})
 
 
-def nodes_at(path: KeyPath) -> list[dict[str, Any]]:
-    """The schema alternatives at ``path`` (empty when the schema says nothing there)."""
-    current = [schema()]
+def nodes_at(path: KeyPath, root: Schema | None = None) -> list[dict[str, Any]]:
+    """The alternatives at ``path`` in ``root`` (default: the newest release's schema; empty when
+    the schema says nothing there)."""
+    root = root if root is not None else schema()
+    current = [root]
     for part in path:
         following: list[dict[str, Any]] = []
         for node in current:
-            for branch in branches(node):
+            for branch in branches(node, root):
                 if isinstance(part, int):
                     if "items" in branch:
                         following.append(branch["items"])
@@ -90,7 +98,7 @@ def nodes_at(path: KeyPath) -> list[dict[str, Any]]:
         current = following
         if not current:
             return []
-    return [b for node in current for b in branches(node)]
+    return [b for node in current for b in branches(node, root)]
 
 
 def slot_of(path: KeyPath) -> str | None:
@@ -103,8 +111,8 @@ def slot_of(path: KeyPath) -> str | None:
     return names[0]
 
 
-def is_class_table(path: KeyPath) -> bool:
-    return any(_is_class_table(b) for b in nodes_at(path))
+def is_class_table(path: KeyPath, root: Schema | None = None) -> bool:
+    return any(_is_class_table(b) for b in nodes_at(path, root))
 
 
 def key_doc(node: dict[str, Any]) -> str:
@@ -121,14 +129,15 @@ def key_doc(node: dict[str, Any]) -> str:
 
 def keys_at(path: KeyPath, knowledge: Knowledge, class_path: str | None) -> list[Key]:
     """The keys the table at ``path`` takes."""
-    if path and path[-1] == "init_args" and is_class_table(path[:-1]):
+    root = knowledge.schema
+    if path and path[-1] == "init_args" and is_class_table(path[:-1], root):
         entry = knowledge.lookup(class_path, slot_of(path)) if class_path else None
         return [_parameter_key(entry, p) for p in entry.parameters] if entry is not None else []
     out: dict[str, Key] = {}
-    for node in nodes_at(path):
+    for node in nodes_at(path, root):
         for name, prop in node.get("properties", {}).items():
             if name not in out:
-                out[name] = Key(name, key_doc(prop), _type_words(prop))
+                out[name] = Key(name, key_doc(prop), _type_words(prop, root))
     return list(out.values())
 
 
@@ -178,11 +187,11 @@ def class_doc(entry: ClassEntry) -> str:
 _WORDS = {"integer": "int", "number": "float", "string": "str", "boolean": "bool", "array": "list", "object": "table"}
 
 
-def _type_words(node: dict[str, Any] | None) -> str:
+def _type_words(node: dict[str, Any] | None, root: Schema | None = None) -> str:
     if not node:
         return ""
     found: list[str] = []
-    for branch in branches(node) if ("anyOf" in node or "$ref" in node) else [node]:
+    for branch in branches(node, root) if ("anyOf" in node or "$ref" in node) else [node]:
         if _is_class_table(branch):
             found.append("class")
         kind = branch.get("type")
@@ -196,22 +205,23 @@ def _type_words(node: dict[str, Any] | None) -> str:
 def values_at(path: KeyPath, knowledge: Knowledge, class_path: str | None = None) -> list[Value]:
     """The values worth offering at ``path``: closed sets (case-insensitive names in their
     canonical spelling), booleans; for ``class_path``, the classes of the slot."""
-    if path and path[-1] == "class_path" and is_class_table(path[:-1]):
+    root = knowledge.schema
+    if path and path[-1] == "class_path" and is_class_table(path[:-1], root):
         slot = slot_of(path)
         return [Value(_toml(e.path), _toml(e.path), class_doc(e), e.path) for e in knowledge.classes(slot or "")]
-    if len(path) >= 2 and path[-2] == "init_args" and is_class_table(path[:-2]):
+    if len(path) >= 2 and path[-2] == "init_args" and is_class_table(path[:-2], root):
         entry = knowledge.lookup(class_path, slot_of(path)) if class_path else None
         parameter = entry.parameter(str(path[-1])) if entry is not None else None
-        return _values_of(parameter.type) if parameter is not None and parameter.type else []
+        return _values_of(parameter.type, root) if parameter is not None and parameter.type else []
     out: list[Value] = []
-    for node in nodes_at(path):
-        out.extend(_values_of(node))
+    for node in nodes_at(path, root):
+        out.extend(_values_of(node, root))
     return list({v.toml: v for v in out}.values())
 
 
-def _values_of(node: dict[str, Any]) -> list[Value]:
+def _values_of(node: dict[str, Any], root: Schema | None = None) -> list[Value]:
     out: list[Value] = []
-    for branch in branches(node):
+    for branch in branches(node, root):
         docs = (branch.get("x-taplo", {}).get("docs", {}) or {}).get("enumValues") or []
         if "x-choices" in branch:
             out.extend(Value(_toml(v), _toml(v), "Not case-sensitive.", v) for v in branch["x-choices"])
@@ -236,12 +246,13 @@ def _toml(value: Any) -> str:
 
 def doc_at(path: KeyPath, knowledge: Knowledge, class_path: str | None) -> str:
     """Markdown docs of the key at ``path``."""
-    if len(path) >= 2 and path[-2] == "init_args" and is_class_table(path[:-2]):
+    root = knowledge.schema
+    if len(path) >= 2 and path[-2] == "init_args" and is_class_table(path[:-2], root):
         entry = knowledge.lookup(class_path, slot_of(path)) if class_path else None
         return parameter_doc(entry, str(path[-1])) if entry is not None else ""
     if not path:
         return ""
-    parents = nodes_at(path[:-1])
+    parents = nodes_at(path[:-1], root)
     for node in parents:
         prop = node.get("properties", {}).get(path[-1])
         if prop is not None:
