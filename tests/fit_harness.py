@@ -1,7 +1,7 @@
 """Two-step fits of a small model, built the way ``trainer-lint run`` builds a config.
 
 The ground truth for the fit-time rules (TL6xx): a config is built by
-:class:`trainer_lint.launch._Builder` (objects from ``class_path``/``init_args`` as LightningCLI
+:class:`trainer_lint.builder.Builder` (objects from ``class_path``/``init_args`` as LightningCLI
 builds them) and trained for two steps on the bundled demo model and data, on the CPU. CUDA and MPS
 can be mocked as ``tests/differential/harness.py`` does, for the checks a CPU cannot run (those call
 the one Lightning method that fails instead of fitting).
@@ -10,6 +10,7 @@ the one Lightning method that fails instead of fitting).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import tempfile
 import warnings
@@ -67,10 +68,10 @@ def fit(data: dict[str, Any], *, cuda: int = 0, mps: bool = False, stage: str = 
     """Build ``data`` as ``trainer-lint run`` does and run ``stage``; never raises."""
     from differential.harness import hardware
 
-    from trainer_lint import launch
+    from trainer_lint.builder import Builder
+    from trainer_lint.prepared import Prepared
 
-    prepared = launch.Prepared("<test>", data, document=None)
-    builder = launch._Builder(prepared)
+    builder = Builder(Prepared("<test>", data, document=None))
     with warnings.catch_warnings(record=True) as caught, hardware(cuda, mps), _quiet():
         warnings.simplefilter("always")
         try:
@@ -88,9 +89,9 @@ def build(data: dict[str, Any], *, cuda: int = 0, mps: bool = False) -> Fit:
     """Build the Trainer and objects only (for checks that call one method instead of fitting)."""
     from differential.harness import hardware
 
-    from trainer_lint import launch
+    from trainer_lint.prepared import Prepared
 
-    builder = _Recording(launch.Prepared("<test>", data, document=None))
+    builder = _Recording(Prepared("<test>", data, document=None))
     with warnings.catch_warnings(record=True) as caught, hardware(cuda, mps), _quiet():
         warnings.simplefilter("always")
         try:
@@ -100,34 +101,18 @@ def build(data: dict[str, Any], *, cuda: int = 0, mps: bool = False) -> Fit:
     return Fit(True, None, [str(w.message) for w in caught], trainer, model, misfits=builder.misfits)
 
 
+@functools.lru_cache(maxsize=1)
 def _bases() -> dict[str, type]:
-    from lightning.fabric.plugins.environments import ClusterEnvironment
-    from lightning.fabric.plugins.io import CheckpointIO
-    from lightning.pytorch.accelerators import Accelerator
-    from lightning.pytorch.callbacks import Callback
-    from lightning.pytorch.loggers import Logger
-    from lightning.pytorch.plugins import LayerSync
-    from lightning.pytorch.plugins.precision import Precision
-    from lightning.pytorch.profilers import Profiler
-    from lightning.pytorch.strategies import Strategy
+    """Each kind's ``lightning`` base class, as the class snapshot's generator classifies them."""
+    from trainer_lint.classes.generate import _kinds
 
-    return {
-        "callback": Callback,
-        "logger": Logger,
-        "strategy": Strategy,
-        "profiler": Profiler,
-        "precision": Precision,
-        "checkpoint_io": CheckpointIO,
-        "environment": ClusterEnvironment,
-        "layer_sync": LayerSync,
-        "accelerator": Accelerator,
-    }
+    return _kinds()
 
 
 def _recording_builder() -> type:
-    from trainer_lint import launch
+    from trainer_lint.builder import Builder
 
-    class Recording(launch._Builder):
+    class Recording(Builder):
         """The builder of ``run``, noting each object that breaks its place's annotation (the
         ``lightning`` base classes of the kinds the place takes, as LightningCLI checks them)."""
 

@@ -1,5 +1,6 @@
 """Which Lightning distribution reads a config (``lightning`` or ``pytorch_lightning``): the
-``lightning-package`` setting, the LightningCLI script's imports, the default; TL540 against the
+``lightning-package`` setting, the LightningCLI script (its call, through subclasses; else its
+imports), the default; TL540 against the
 real Trainers of both (both are installed here); and ``run`` building with the chosen one."""
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def _codes(data: dict, options: Options = Options()) -> list[str]:
-    return [d.code for d in lint_data(data, options=options)]
+def _codes(data: dict, options: Options = Options(), path: str | None = None) -> list[str]:
+    return [d.code for d in lint_data(data, options=options, path=path)]
 
 
 # ----------------------------------------------------------------------------- choosing
@@ -67,6 +68,33 @@ def test_cli_script_imports_decide(tmp_path, script, package):
     assert (found.package if found else None) == package
     choice = distribution.choose(Options(cli_script=str(path)))
     assert choice.package == (package or "lightning")
+
+
+@pytest.mark.parametrize("stray", ["", "from lightning.pytorch import Trainer  # noqa: F401 (not what reads the configs)\n"])
+def test_a_cli_subclass_in_another_module_decides(tmp_path, stray):
+    """The script calls the project's `MyCLI(pytorch_lightning.cli.LightningCLI)`, defined in another
+    module: the script itself imports nothing of `pytorch_lightning` (at most a stray `lightning`
+    import), so a scan of its imports said `lightning`. The resolver follows the call into the
+    subclass and its base."""
+    _write(tmp_path / "pyproject.toml", "[project]\nname = 'p'\n")
+    _write(tmp_path / "src/proj/__init__.py", "")
+    _write(tmp_path / "src/proj/cli.py", "import pytorch_lightning.cli\n\n\nclass MyCLI(pytorch_lightning.cli.LightningCLI):\n    pass\n")
+    script = _write(tmp_path / "train.py", f"{stray}from proj.cli import MyCLI\n\n\ndef main():\n    MyCLI()\n")
+    options = Options(root=str(tmp_path), cli_script=str(script))
+    choice = distribution.choose(options)
+    assert choice.package == "pytorch_lightning"
+    assert choice.origin == f"the LightningCLI that {script} calls"
+    config = str(tmp_path / "c.toml")
+    assert [c for c in _codes(LIGHTNING_OBJECTS, options, config) if c == "TL540"] == ["TL540"]
+    assert "TL540" not in _codes(STANDALONE_OBJECTS, options, config)
+    # such a subclass builds pytorch_lightning's Trainer. (lightning is imported first: typing caches
+    # `Union[int, float]` by equality, and pytorch_lightning first would leave its argument order in
+    # the annotations that tests/test_releases.py compares with the release data.)
+    pytest.importorskip("lightning.pytorch")
+    cli = pytest.importorskip("pytorch_lightning.cli")
+    import inspect
+
+    assert inspect.signature(cli.LightningCLI).parameters["trainer_class"].default.__module__.startswith("pytorch_lightning.")
 
 
 def test_setting_wins_over_the_script(tmp_path):

@@ -138,6 +138,7 @@ def _probe(args: list[str], cwd: Path, forbidden: tuple[str, ...] = FORBIDDEN) -
         (["check", "job.sbatch"], 0),
         (["check", "--launcher", "job.sbatch", "--target", "gpu:4xH100", "bad.toml"], 1),
         (["check", "--cli-script", "train.py", "user.toml"], 1),
+        (["check", "--cli-script", "train.py", "bad.toml"], 1),  # Lightning's objects only: the script says which distribution
     ],
 )
 def test_check_imports_nothing_heavy(tree: Path, args: list[str], code: int) -> None:

@@ -166,6 +166,93 @@ def test_lightning_bases_come_from_the_snapshot(tmp_path):
     assert isinstance(r.lookup("lightning.pytorch.callbacks.ModelCheckpoint"), LightningClass)
 
 
+RELEASE_CALLBACKS = """
+    from lightning.pytorch.callbacks import ModelCheckpoint, WeightAveraging
+
+    class Ckpt(ModelCheckpoint):
+        def __init__(self, keep: bool = True, **kwargs):
+            super().__init__(**kwargs)
+
+    class Averaging(WeightAveraging):
+        pass
+"""
+"""``WeightAveraging`` is new in Lightning 2.6; ``ModelCheckpoint(save_on_exception=...)`` in 2.5."""
+
+RELEASE_LOGGER = """
+    from lightning.pytorch.loggers import MLFlowLogger
+
+    class Flow(MLFlowLogger):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+"""
+"""``MLFlowLogger(checkpoint_path_prefix=...)`` exists in 2.5.x and not in 2.6."""
+
+
+def test_lightning_classes_are_the_chosen_releases(tmp_path):
+    """The resolver's "is this Lightning's class?" asks the release the config is checked against,
+    not the newest: a class another release has is unresolved, saying which release has it."""
+    from trainer_lint.lightning.releases import get
+
+    write(tmp_path, {"cb.py": RELEASE_CALLBACKS})
+
+    def at(version: str) -> Resolver:
+        return Resolver(Finder((str(tmp_path),)), (str(tmp_path),), get(version))
+
+    assert isinstance(at("2.6.6").lookup("lightning.pytorch.callbacks.WeightAveraging"), LightningClass)
+    missing = at("2.4.0").lookup("lightning.pytorch.callbacks.WeightAveraging")
+    assert isinstance(missing, Unresolved) and "needs Lightning >= 2.6" in missing.reason and "2.4.0" in missing.reason
+    assert isinstance(signature_of(at("2.6.6").lookup("cb.Averaging")), Signature)
+    assert "needs Lightning >= 2.6" in signature_of(at("2.4.0").lookup("cb.Averaging")).reason
+    assert "save_on_exception" in signature_of(at("2.5.6").lookup("cb.Ckpt")).params
+    assert "save_on_exception" not in signature_of(at("2.4.0").lookup("cb.Ckpt")).params
+
+
+def test_project_checks_follow_the_projects_release(tmp_path):
+    """End to end: the same config under 2.6.6 is clean; under 2.4.0 the subclass's forwarded
+    `save_on_exception` is an unknown argument (2.4's ModelCheckpoint has none) and the
+    WeightAveraging subclass cannot be checked, with the reason."""
+    write(tmp_path, {"cb.py": RELEASE_CALLBACKS})
+    data = {
+        "trainer": {
+            "callbacks": [
+                {"class_path": "cb.Ckpt", "init_args": {"keep": False, "save_on_exception": True}},
+                {"class_path": "cb.Averaging"},
+            ]
+        }
+    }
+
+    def lint(version: str) -> list:
+        options = Options(root=str(tmp_path), source_roots=(str(tmp_path),), lightning_version=version, lightning_version_origin="--lightning-version")
+        return lint_data(data, options=options, path=str(tmp_path / "c.toml"))
+
+    assert lint("2.6.6") == []
+    old = {(d.code, d.key[-1]): d for d in lint("2.4.0")}
+    assert set(old) == {("TL502", "save_on_exception"), ("TL520", "class_path")}
+    assert old[("TL502", "save_on_exception")].severity is Severity.ERROR
+    assert "needs Lightning >= 2.6" in old[("TL520", "class_path")].message
+
+
+def test_an_argument_an_older_release_takes_is_no_error_there(tmp_path):
+    """The false error the newest snapshot gave: under 2.5.6, whose MLFlowLogger takes
+    `checkpoint_path_prefix`, a subclass forwarding it is clean; under 2.6.6 it is TL502."""
+    write(tmp_path, {"lg.py": RELEASE_LOGGER})
+    data = {"trainer": {"logger": {"class_path": "lg.Flow", "init_args": {"checkpoint_path_prefix": "ckpts"}}}}
+
+    def codes(version: str) -> list[str]:
+        options = Options(root=str(tmp_path), source_roots=(str(tmp_path),), lightning_version=version, lightning_version_origin="--lightning-version")
+        return [d.code for d in lint_data(data, options=options, path=str(tmp_path / "c.toml"))]
+
+    assert codes("2.5.6") == []
+    assert codes("2.6.6") == ["TL502"]
+    lightning = pytest.importorskip("lightning")
+    if lightning.__version__ == "2.6.6":  # the installed release's own signature agrees
+        import inspect
+
+        from lightning.pytorch.loggers import MLFlowLogger
+
+        assert "checkpoint_path_prefix" not in inspect.signature(MLFlowLogger).parameters
+
+
 @pytest.mark.parametrize(
     ("source", "reason"),
     [

@@ -20,6 +20,7 @@ import tomli
 from typer.testing import CliRunner
 
 from trainer_lint import launch
+from trainer_lint.builder import Builder
 from trainer_lint.cli import app
 from trainer_lint.overrides import OverrideError, apply, parse_key, parse_override, parse_value
 
@@ -292,7 +293,7 @@ def test_trainer_arguments_are_built_as_lightning_takes_them(tmp_path):
         """
     )
     document = parse_document(text, "cfg.toml")
-    kwargs = launch._Builder(launch.Prepared("cfg.toml", document.data, document)).trainer_kwargs()
+    kwargs = Builder(launch.Prepared("cfg.toml", document.data, document)).trainer_kwargs()
     assert kwargs["check_val_every_n_epoch"] is None
     assert kwargs["max_time"] == {"hours": 1} and kwargs["val_check_interval"] == {"minutes": 5}
     assert [type(c) for c in kwargs["callbacks"]] == [LearningRateMonitor, EarlyStopping]

@@ -162,14 +162,19 @@ def test_fake_nvidia_smi_is_detected(fake_smi, monkeypatch):
     assert (old.gpus, old.capability, old.model, old.nodes) == (2, (7, 0), "V100", 2)
 
 
+def _check_local(config: Path) -> subprocess.CompletedProcess[str]:
+    """``trainer-lint check --isolated --target local CONFIG`` in a fresh process (``local`` is detected there)."""
+    return subprocess.run(
+        [sys.executable, "-m", "trainer_lint", "check", "--isolated", "--target", "local", str(config)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for nvidia-smi")
 def test_check_with_target_local_uses_the_fake_gpus(fake_smi, tmp_path):
     config = tmp_path / "cfg.toml"
     config.write_text('[trainer]\naccelerator = "gpu"\ndevices = 4\n', encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "trainer_lint", "check", "--isolated", "--target", "local", str(config)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
+    done = _check_local(config)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "TL371" in done.stdout and "has 2 GPUs" in done.stdout
     assert "Target: local (detected: 2 × H200, sm_90, 140.4 GiB; nvidia-smi: 2 × NVIDIA H200)." in done.stdout
@@ -184,10 +189,7 @@ def test_local_on_this_machine(tmp_path):
     assert machine.accelerator == "cpu" and machine.detected == "no nvidia-smi on PATH"
     config = tmp_path / "cfg.toml"
     config.write_text('[trainer]\nprecision = "16-mixed"\n', encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "trainer_lint", "check", "--isolated", "--target", "local", str(config)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
+    done = _check_local(config)
     assert "TL321" in done.stdout and "Target: local (detected: CPU only; no nvidia-smi on PATH)." in done.stdout, done.stdout
 
 

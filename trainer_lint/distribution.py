@@ -6,18 +6,20 @@ name") and LightningCLI rejects a ``pytorch_lightning`` callback as not a ``Call
 linter must know which one reads the file. In order:
 
 1. ``lightning-package`` in ``[tool.trainer-lint]`` (:attr:`Options.lightning_package`);
-2. the ``LightningCLI`` script (``cli-script``), by the package it imports ``LightningCLI`` from
-   (:func:`from_cli_script`, read with :mod:`ast`, never imported);
+2. the ``LightningCLI`` script (``cli-script``), as the resolver reads it
+   (:mod:`trainer_lint.resolver.entrypoint`, with :mod:`ast`, never imported): the distribution of
+   the ``LightningCLI`` its call builds, through a project's subclass in another module too;
+   without a call, the one its imports name;
 3. ``lightning``, the distribution Lightning's docs install.
 
-Only the standard library is used: this is on the ``check`` path.
+Without a CLI script nothing is read (this is on the ``check`` path).
 """
 
 from __future__ import annotations
 
-import ast
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any
 
 from trainer_lint.options import Options
 
@@ -49,52 +51,43 @@ def normalize(text: str) -> str | None:
     return SPELLINGS.get(text.strip().lower())
 
 
-def choose(options: Options) -> Choice:
-    """The distribution whose Trainer reads the configs of a run with ``options``."""
+def choose(options: Options, config_path: str | None = None, *, project: Callable[[], Any] | None = None) -> Choice:
+    """The distribution whose Trainer reads the configs of a run with ``options``. With a CLI script,
+    the script is read by the project of ``config_path`` (``project``, when given, returns it: a
+    :class:`~trainer_lint.resolver.project.Project` the caller already has); without one, nothing is."""
     if options.lightning_package is not None:
         return Choice(options.lightning_package, options.lightning_package_origin or "lightning-package")
-    if options.cli_script is not None:
-        found = from_cli_script(options.cli_script)
-        if found is not None:
-            return found
-    return DEFAULT
+    if options.cli_script is None:
+        return DEFAULT
+    if project is None:
+        from trainer_lint.resolver.project import project_for
+
+        script = project_for(options, config_path).cli()
+    else:
+        script = project().cli()
+    return from_script(script) or DEFAULT
 
 
-@lru_cache(maxsize=16)
-def from_cli_script(path: str) -> Choice | None:
-    """The distribution a ``LightningCLI`` script imports ``LightningCLI`` (else its Trainer, else
-    anything) from, read with :mod:`ast`; None when the file cannot be read or says nothing.
-
-    This is the hook the ``--cli-script`` reader builds on: it answers only "which package".
-    """
-    try:
-        with open(path, "rb") as handle:
-            tree = ast.parse(handle.read(), filename=path)
-    except (OSError, SyntaxError, ValueError):
+def from_script(script: Any) -> Choice | None:
+    """The distribution a CLI script as read (:class:`~trainer_lint.resolver.entrypoint.CliScript`)
+    says, or None when it says nothing."""
+    if script is None or script.package is None:
         return None
-    ranked: dict[int, set[str]] = {0: set(), 1: set(), 2: set()}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            package = _package(node.module)
-            if package is None:
-                continue
-            names = {alias.name for alias in node.names}
-            rank = 0 if "LightningCLI" in names else 1 if "Trainer" in names else 2
-            ranked[rank].add(package)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                package = _package(alias.name)
-                if package is not None:
-                    ranked[2].add(package)
-    for rank in (0, 1, 2):
-        if len(ranked[rank]) == 1:
-            return Choice(next(iter(ranked[rank])), f"the imports of {path}")
-        if ranked[rank]:
-            return None  # both at the same rank: say nothing rather than guess
-    return None
+    how = "the LightningCLI that {} calls" if script.package_from_call else "the imports of {}"
+    return Choice(script.package, how.format(script.path))
 
 
-def _package(module: str) -> str | None:
+def from_cli_script(path: str) -> Choice | None:
+    """The distribution the CLI script at ``path`` says (:func:`from_script` of its reading, with
+    the project root found from the script's folder); None when the file cannot be read or says nothing."""
+    from trainer_lint.resolver.project import project_for
+
+    return from_script(project_for(Options(cli_script=path), path).cli())
+
+
+def package_of(module: str) -> str | None:
+    """The distribution a module of Lightning belongs to (``lightning.pytorch.cli`` -> ``lightning``,
+    ``lightning_fabric.x`` -> ``pytorch_lightning``), or None for a module outside Lightning."""
     top = module.split(".")[0]
     if top in ("pytorch_lightning", "lightning_fabric"):
         return "pytorch_lightning"

@@ -52,3 +52,30 @@ def value(item: Any) -> str:
     if item is None:
         raise TypeError("null, which TOML cannot write")
     raise TypeError(f"a {type(item).__name__}, which TOML cannot write")
+
+
+def document(data: dict[str, Any]) -> str:
+    """Parsed TOML data as TOML text (``run --print-config``): top-level tables as ``[table]``,
+    arrays of tables inside them as ``[[table.key]]``, everything deeper as inline tables and arrays."""
+    lines: list[str] = []
+    tables = {k: v for k, v in data.items() if isinstance(v, dict)}
+    for name, item in data.items():
+        if name not in tables:
+            lines.append(f"{key(name)} = {value(item)}")
+    for name, table in tables.items():
+        if lines:
+            lines.append("")
+        lines.append(f"[{key(name)}]")
+        arrays = {k: v for k, v in table.items() if _is_table_array(v)}
+        for inner, item in table.items():
+            if inner not in arrays:
+                lines.append(f"{key(inner)} = {value(item)}")
+        for inner, items in arrays.items():
+            for entry in items:
+                lines += ["", f"[[{key(name)}.{key(inner)}]]"]
+                lines += [f"{key(k)} = {value(v)}" for k, v in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _is_table_array(item: Any) -> bool:
+    return isinstance(item, list) and bool(item) and all(isinstance(v, dict) for v in item)

@@ -86,6 +86,14 @@ def _grouped() -> dict[str, Any]:
     return grouped(store())
 
 
+@lru_cache(maxsize=1)
+def class_spellings() -> frozenset[str]:
+    """Every import path (``lightning.*`` spelling) of every class any known release has: a cheap
+    first answer to "does some release have this class?" (without building each release's index)."""
+    pool = store()["pool"]
+    return frozenset(alias for line in _grouped()["classes"].values() for _, ref in line if ref is not None for alias in pool[ref]["aliases"])
+
+
 def set_facts(data: dict[str, Any], index: int, groups: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every fact of data set ``index`` of a store: ``{"trainer", "fork_strategies", "precisions",
     "classes"}`` as :mod:`trainer_lint.lightning.extract` wrote them."""
@@ -323,6 +331,11 @@ class Release:
         older one did; else None."""
         if self.classes.resolve(path, slot) is not None:
             return None
+        if "." in path:
+            from trainer_lint.classes import normalize
+
+            if normalize(path) not in class_spellings():
+                return None  # no release has it
         for version in known():
             if parse(version) > self.key and get(version).classes.resolve(path, slot) is not None:
                 return f"needs Lightning >= {_display(version)}"

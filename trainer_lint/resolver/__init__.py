@@ -6,9 +6,14 @@ Nothing here imports or runs what it reads. The modules, by concern:
   roots and the import path on the file system (never ``import_module``/``find_spec``);
 * :mod:`~trainer_lint.resolver.source`: a file -> its ``ast`` and top-level bindings, cached by
   modification time and size;
-* :mod:`~trainer_lint.resolver.classes`: names -> classes across modules, bases, MRO, and the
-  ``__init__`` parameters LightningCLI's parser (jsonargparse) finds, following ``**kwargs``;
-  Lightning's own classes come from the committed snapshot (:mod:`trainer_lint.classes`);
+* :mod:`~trainer_lint.resolver.names`: names -> classes across modules (the ``Resolver``);
+  Lightning's own classes come from the release's class snapshot (:mod:`trainer_lint.classes`);
+* :mod:`~trainer_lint.resolver.refs`: what a lookup gives back (a module, a function, a
+  standard-library class, a Lightning class, or why it cannot be read);
+* :mod:`~trainer_lint.resolver.classes`: a class read from source: bases, MRO, and the
+  ``__init__`` parameters LightningCLI's parser (jsonargparse) finds
+  (:mod:`~trainer_lint.resolver.signature`), following ``**kwargs``
+  (:mod:`~trainer_lint.resolver.kwargs`);
 * :mod:`~trainer_lint.resolver.hints` and :mod:`~trainer_lint.resolver.values`: annotations as
   types, and whether a TOML value fits one;
 * :mod:`~trainer_lint.resolver.entrypoint`: the ``LightningCLI(...)`` call of the CLI script;
@@ -42,17 +47,21 @@ TOP_KEYS = ("model", "data", "optimizer", "lr_scheduler")
 _STRING_OBJECTS = frozenset({"callbacks", "logger", "plugins", "profiler"})
 
 
-def needs_project(data: dict[str, Any], has_script: bool) -> bool:
+def needs_project(data: dict[str, Any], has_script: bool, classes: Any = None) -> bool:
     """Whether a config names anything the project's source must judge: a ``[model]``, ``[data]``,
     ``optimizer`` or ``lr_scheduler``, or a Trainer object that is not one of Lightning's classes
-    (with a CLI script, any bare class name: LightningCLI may see a project class of that name)."""
+    (those of ``classes``, the release's :class:`~trainer_lint.classes.ClassIndex`; the newest
+    release's when None). With a CLI script, any bare class name counts: LightningCLI may see a
+    project class of that name."""
     if any(key in data for key in TOP_KEYS):
         return True
     trainer = data.get("trainer")
     if not isinstance(trainer, dict):
         return False
-    from trainer_lint import classes
+    if classes is None:
+        from trainer_lint.classes import newest
 
+        classes = newest()
     for slot in TRAINER_SLOTS:
         value = trainer.get(slot)
         for item in value if isinstance(value, list) else [value]:

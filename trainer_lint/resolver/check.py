@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
-from trainer_lint.resolver.classes import LightningClass, PyClass, Signature, Unresolved, subclass_of
+from trainer_lint.resolver.classes import LightningClass, PyClass, Unresolved, subclass_of
 from trainer_lint.resolver.project import Project, Resolution
 from trainer_lint.resolver.values import PATHLIKE, TYPED_NOTE, Nested, all_defaults, check, lightningcli_reading
 
@@ -96,18 +96,27 @@ class Obj:
         return (*self.key, "init_args", name)
 
 
-def findings(data: dict[str, Any], project: Callable[[], Project], has_script: bool, *, reread: bool = False) -> list[Diagnostic]:
+def findings(
+    data: dict[str, Any], project: Callable[[], Project], has_script: bool, *, reread: bool = False, classes: Any = None
+) -> list[Diagnostic]:
     """Every finding of the project-aware checks for one parsed config. ``project`` is called only
     when a class outside Lightning's snapshot (or the CLI script, ``has_script``) needs it: a config
-    that names only Lightning's classes reads no file and builds no project. ``reread``: the
-    config is YAML, which LightningCLI reads (strings are read again for typed parameters, see
+    that names only Lightning's classes reads no file and builds no project. ``classes``: the
+    release's class snapshot (:class:`~trainer_lint.classes.ClassIndex`, the newest release's when
+    None), which says what Lightning's classes are. ``reread``: the config is YAML, which
+    LightningCLI reads (strings are read again for typed parameters, see
     :func:`~trainer_lint.resolver.values.lightningcli_reading`)."""
-    return list(_Walk(data, project, has_script, reread).run())
+    if classes is None:
+        from trainer_lint.classes import newest
+
+        classes = newest()
+    return list(_Walk(data, project, has_script, reread, classes).run())
 
 
 class _Walk:
-    def __init__(self, data: dict[str, Any], project: Callable[[], Project], has_script: bool, reread: bool = False) -> None:
+    def __init__(self, data: dict[str, Any], project: Callable[[], Project], has_script: bool, reread: bool, classes: Any) -> None:
         self.reread = reread
+        self.classes = classes
         self.data = data
         self._project_fn = project
         self._project: Project | None = None
@@ -237,7 +246,7 @@ class _Walk:
             resolution = Resolution("resolved", cls)
         else:
             assert obj.class_path is not None
-            if _lightning(obj) and not (self.has_script and "." not in obj.class_path):
+            if _lightning(obj, self.classes) and not (self.has_script and "." not in obj.class_path):
                 return  # one of Lightning's classes: the snapshot rules judge it (no project needed)
             resolution = self.project.resolve(obj.class_path, obj.slot, obj.base if obj.slot == "nested" else self.slot_base(obj.slot))
         yield from self.resolved(obj, resolution)
@@ -283,7 +292,7 @@ class _Walk:
         if status == "unresolved":
             if obj.slot == "nested" and "." not in (obj.class_path or ""):
                 return
-            if _in_lightning_module(obj.class_path or ""):
+            if _in_lightning_module(obj.class_path or "", self.classes):
                 return  # a typo in one of Lightning's modules: TL500 says so
             yield from self.unchecked(obj, resolution.reason)
             return
@@ -420,18 +429,14 @@ def _implicit(slot: str, key: KeyPath, value: dict[str, Any], cls: Any) -> Obj |
     return Obj(slot, key, None, args, dict_kwargs, True, base=cls, implicit=cls, paths=paths)
 
 
-def _lightning(obj: Obj) -> bool:
-    """Whether the object names a class of Lightning's snapshot (by path, or by name in its key)."""
-    from trainer_lint import classes
-
+def _lightning(obj: Obj, classes: Any) -> bool:
+    """Whether the object names a class of the release's snapshot ``classes`` (by path, or by name in its key)."""
     if obj.slot in ("nested", "optimizer", "lr_scheduler"):
         return False
-    return classes.resolve(obj.class_path or "", obj.slot) is not None or _in_lightning_module(obj.class_path or "")
+    return classes.resolve(obj.class_path or "", obj.slot) is not None or _in_lightning_module(obj.class_path or "", classes)
 
 
-def _in_lightning_module(path: str) -> bool:
-    from trainer_lint import classes
-
+def _in_lightning_module(path: str, classes: Any) -> bool:
     return "." in path and classes.in_known_module(path)
 
 
@@ -475,7 +480,7 @@ def _suggestion(obj: Obj, project: Project) -> str:
     name = obj.class_path or ""
     if "." in name or project.name_index().get(name):
         return ""
-    close = classes.suggest(name, obj.slot) if obj.slot in classes.SLOT_KINDS else None
+    close = project.resolver.classes.suggest(name, obj.slot) if obj.slot in classes.SLOT_KINDS else None
     return f"; did you mean `{close}`?" if close and close != name else ""
 
 

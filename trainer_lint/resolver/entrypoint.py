@@ -12,7 +12,10 @@ the call (in the script's top level, in ``main()``, or in ``if __name__ == "__ma
 * ``auto_configure_optimizers`` (``optimizer`` and ``lr_scheduler`` keys);
 * ``parser_kwargs`` with ``default_config_files``/``default_env`` and a subclass that links or
   sets arguments in ``add_arguments_to_parser``: values may come from elsewhere, so a missing
-  argument is not provable.
+  argument is not provable;
+* which Lightning distribution's ``LightningCLI`` the call builds (``lightning`` or
+  ``pytorch_lightning``, through a project's subclass in another module too): the distribution
+  that reads the configs (:mod:`trainer_lint.distribution`).
 
 Whatever is not a literal (a variable, ``**kwargs``) makes the form unknown, and trainer-lint then
 accepts both forms quietly, as without a script. The script is parsed, never run.
@@ -24,7 +27,10 @@ import ast
 import os
 from typing import Any
 
-from trainer_lint.resolver.classes import FunctionRef, LightningClass, PyClass, Resolver, Unresolved, as_class, qualified_name
+from trainer_lint.distribution import package_of
+from trainer_lint.resolver.classes import PyClass, as_class
+from trainer_lint.resolver.names import Resolver
+from trainer_lint.resolver.refs import FunctionRef, LightningClass, Unresolved, qualified_name
 from trainer_lint.resolver.source import ModuleSource, read
 
 CLI_PATHS = frozenset(
@@ -71,6 +77,13 @@ class CliScript:
         self.path = path
         self.module = module
         self.problem = problem
+        self.package: str | None = None
+        """The distribution (``lightning`` or ``pytorch_lightning``) whose ``LightningCLI`` the
+        script calls, through subclasses; without a call, the one its imports name (a
+        ``LightningCLI`` import first, then a ``Trainer`` import, then any); None when unknown or
+        when both are named alike."""
+        self.package_from_call = False
+        """Whether :attr:`package` comes from the call (else from the imports)."""
         self.model = Slot("model", "unknown")
         self.data = Slot("data", "unknown")
         self.optimizers: bool | None = True
@@ -91,47 +104,81 @@ def read_script(path: str, resolver: Resolver) -> CliScript:
     module = read(path, "__main__", False)
     if module.error or module.tree is None:
         return CliScript(path, None, problem=f"the CLI script {name} {module.error}")
-    calls = [node for node in ast.walk(module.tree) if isinstance(node, ast.Call) and _is_cli(resolver, module, node.func)]
+    calls: list[tuple[ast.Call, str]] = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call):
+            cli_path = _cli_path(resolver, module, node.func)
+            if cli_path is not None:
+                calls.append((node, cli_path))
     if not calls:
-        return CliScript(path, module, problem=f"no `LightningCLI(...)` call was found in {name}")
-    scripts = [_read_call(path, module, call, resolver) for call in calls]
-    first = scripts[0]
+        script = CliScript(path, module, problem=f"no `LightningCLI(...)` call was found in {name}")
+        script.package = _imported_package(module)
+        return script
+    scripts = [_read_call(path, module, call, resolver) for call, _ in calls]
+    result = scripts[0]
     for other in scripts[1:]:
-        if (other.model.mode, other.data.mode, _same(other.model.base, first.model.base), _same(other.data.base, first.data.base)) != (
-            first.model.mode,
-            first.data.mode,
+        if (other.model.mode, other.data.mode, _same(other.model.base, result.model.base), _same(other.data.base, result.data.base)) != (
+            result.model.mode,
+            result.data.mode,
             True,
             True,
         ):
-            return CliScript(path, module, problem=f"{name} calls LightningCLI in more than one way")
-    return first
+            result = CliScript(path, module, problem=f"{name} calls LightningCLI in more than one way")
+            break
+    packages = {package_of(cli_path) for _, cli_path in calls}
+    result.package = packages.pop() if len(packages) == 1 else None
+    result.package_from_call = True
+    return result
 
 
 def _same(a: Any, b: Any) -> bool:
     return a is b or getattr(a, "path", None) == getattr(b, "path", None) and getattr(a, "path", None) is not None
 
 
-def _is_cli(resolver: Resolver, module: ModuleSource, func: ast.expr) -> bool:
-    """Whether ``func`` is LightningCLI or a subclass of it."""
+def _cli_path(resolver: Resolver, module: ModuleSource, func: ast.expr) -> str | None:
+    """The import path (one of :data:`CLI_PATHS`) of the ``LightningCLI`` that ``func`` is or
+    subclasses, or None when it is neither."""
     qualified = qualified_name(module, func)
     if qualified in CLI_PATHS:
-        return True
+        return qualified
     if not isinstance(func, (ast.Name, ast.Attribute)):
-        return False
+        return None
     target = resolver.expr(module, func)
-    return isinstance(target, PyClass) and _is_cli_class(resolver, target, 0)
+    return _cli_base(resolver, target, 0) if isinstance(target, PyClass) else None
 
 
-def _is_cli_class(resolver: Resolver, cls: PyClass, depth: int) -> bool:
+def _cli_base(resolver: Resolver, cls: PyClass, depth: int) -> str | None:
+    """The ``LightningCLI`` (its path in :data:`CLI_PATHS`) that ``cls`` subclasses, or None."""
     if depth > 10:
-        return False
+        return None
     for expr in cls.node.bases:
-        if qualified_name(cls.module, expr) in CLI_PATHS:
-            return True
+        qualified = qualified_name(cls.module, expr)
+        if qualified in CLI_PATHS:
+            return qualified
         target = resolver.expr(cls.module, expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
-        if isinstance(target, PyClass) and _is_cli_class(resolver, target, depth + 1):
-            return True
-    return False
+        if isinstance(target, PyClass):
+            found = _cli_base(resolver, target, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _imported_package(module: ModuleSource) -> str | None:
+    """The distribution a script without a ``LightningCLI`` call names in its imports: the one it
+    imports ``LightningCLI`` from, else ``Trainer``, else anything; None when both are named at
+    the first rank that names one."""
+    ranked: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+    for item in module.imports:
+        name = item.module.rstrip("?")
+        package = package_of(name)
+        if package is None:
+            continue
+        imported = name.rpartition(".")[2] if item.module.endswith("?") else ""
+        ranked[0 if imported == "LightningCLI" else 1 if imported == "Trainer" else 2].add(package)
+    for packages in ranked:
+        if packages:
+            return next(iter(packages)) if len(packages) == 1 else None  # both alike: say nothing rather than guess
+    return None
 
 
 def _constant(node: ast.expr | None) -> Any:
@@ -150,7 +197,8 @@ def _read_call(path: str, module: ModuleSource, call: ast.Call, resolver: Resolv
     model_node = call.args[0] if len(call.args) > 0 else keywords.get("model_class")
     data_node = call.args[1] if len(call.args) > 1 else keywords.get("datamodule_class")
     defaults: dict[str, ast.expr] = {}
-    cli_class = resolver.expr(module, call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+    direct = qualified_name(module, call.func) in CLI_PATHS  # LightningCLI itself: nothing to read
+    cli_class = resolver.expr(module, call.func) if not direct and isinstance(call.func, (ast.Name, ast.Attribute)) else None
     if isinstance(cli_class, PyClass):
         problem = _cli_subclass(resolver, cli_class, script, defaults)
         if problem:
@@ -199,7 +247,7 @@ def _cli_subclass(resolver: Resolver, cls: PyClass, script: CliScript, defaults:
     order = cls.mro()
     classes = [c for c in order if isinstance(c, PyClass)] if not isinstance(order, Unresolved) else [cls]
     for owner in classes:
-        if not _is_cli_class(resolver, owner, 0) and owner is not cls:
+        if owner is not cls and _cli_base(resolver, owner, 0) is None:
             continue
         init = owner.own("__init__")
         if isinstance(init, Unresolved):

@@ -27,7 +27,9 @@ from functools import lru_cache
 from typing import Any
 
 from trainer_lint.options import Options
-from trainer_lint.resolver.classes import LightningClass, PyClass, Resolver, Terminal, Unresolved, as_class, subclass_of
+from trainer_lint.resolver.classes import PyClass, as_class, subclass_of
+from trainer_lint.resolver.names import Resolver
+from trainer_lint.resolver.refs import LightningClass, Terminal, Unresolved
 from trainer_lint.resolver.finder import Finder, interpreter_path, is_stdlib
 from trainer_lint.resolver.source import FileCache, current, read_bytes
 
@@ -85,7 +87,7 @@ class Resolution:
 class Project:
     """Static knowledge of one project, shared by the configs under its root."""
 
-    def __init__(self, options: Options, root: str) -> None:
+    def __init__(self, options: Options, root: str, release: Any = None) -> None:
         self.options = options
         self.root = root
         if options.source_roots is not None:
@@ -97,7 +99,8 @@ class Project:
         self.script_path = os.path.normpath(script) if script else None
         script_dir = (os.path.dirname(self.script_path),) if self.script_path else ()
         self.finder = Finder((*self.source_roots, *script_dir, *interpreter_path()))
-        self.resolver = Resolver(self.finder, (*self.source_roots, *script_dir))
+        self.resolver = Resolver(self.finder, (*self.source_roots, *script_dir), release)
+        """Names to classes; Lightning's classes are those of ``release`` (the newest when None)."""
         self._cli: Any = None
         self._resolutions: dict[tuple[str, str, int], Resolution] = {}
         self._closure: Any = None
@@ -171,8 +174,9 @@ class Project:
 
         kinds = classes.SLOT_KINDS.get(slot)
         if kinds:
-            for canonical in classes.named(name):
-                info = classes.info(canonical)
+            index = self.resolver.classes
+            for canonical in index.named(name):
+                info = index.info(canonical)
                 if info.kind in kinds:
                     found.append((LightningClass(info), True))
         if slot in SLOT_BASES:
@@ -419,7 +423,7 @@ def _class_names(path: str) -> frozenset[str]:
     return names
 
 
-_PROJECTS: dict[tuple[Options, str], Project] = {}
+_PROJECTS: dict[tuple[Options, str, Any], Project] = {}
 
 
 def project_root(options: Options, config_path: str | None) -> str:
@@ -444,15 +448,21 @@ def _nearest_root(start: str) -> str:
         folder = parent
 
 
-def project_for(options: Options, config_path: str | None) -> Project:
-    """The :class:`Project` of ``config_path`` under ``options`` (one per project root and options)."""
+def project_for(options: Options, config_path: str | None, release: Any = None) -> Project:
+    """The :class:`Project` of ``config_path`` under ``options``, whose Lightning classes are those
+    of ``release`` (:class:`~trainer_lint.lightning.releases.Release`, the config's
+    ``ctx.lightning``; the newest when None): one per project root, options and release."""
     root = project_root(options, config_path)
-    key = (options, root)
+    if release is None:
+        from trainer_lint.lightning.releases import newest
+
+        release = newest()
+    key = (options, root, release)
     hit = _PROJECTS.get(key)
     if hit is not None and hit.stale():
         hit = None
     if hit is None:
         if len(_PROJECTS) > 64:
             _PROJECTS.clear()
-        hit = _PROJECTS[key] = Project(options, root)
+        hit = _PROJECTS[key] = Project(options, root, release)
     return hit

@@ -205,19 +205,20 @@ class Context:
         """Which distribution's Trainer reads this file (:class:`trainer_lint.distribution.Choice`)."""
         from trainer_lint.distribution import choose
 
-        return self.cached("lightning_package", lambda: choose(self.options))
+        return self.cached("lightning_package", lambda: choose(self.options, self.path, project=lambda: self.project))
 
     @property
     def project(self) -> Any:
         """The project this file belongs to (:class:`trainer_lint.resolver.project.Project`): its
         source roots, CLI script and class resolver, shared by every file of the run under the
-        same root. Computed on first use, so files that never ask pay nothing."""
+        same root and release (Lightning's classes are those of :attr:`lightning`). Computed on
+        first use, so files that never ask pay nothing."""
         return self.cached("project", self._project)
 
     def _project(self) -> Any:
         from trainer_lint.resolver.project import project_for
 
-        return project_for(self.options, self.path)
+        return project_for(self.options, self.path, self.lightning)
 
     def resolve(self, class_path: str, slot: str) -> Any:
         """What ``class_path`` written under ``slot`` (``model``, ``data``, ``callbacks``, ...)
@@ -235,11 +236,12 @@ class Context:
         from trainer_lint.resolver import needs_project
 
         has_script = self.options.cli_script is not None
-        if not needs_project(self.data, has_script):
+        index = self.lightning.classes
+        if not needs_project(self.data, has_script, index):
             return []  # only Lightning's classes: the snapshot rules judge them; nothing is read
         from trainer_lint.resolver.check import findings
 
-        return findings(self.data, lambda: self.project, has_script, reread=self.reader == "yaml")
+        return findings(self.data, lambda: self.project, has_script, reread=self.reader == "yaml", classes=index)
 
     @property
     def trainer_properties(self) -> dict[str, Any]:

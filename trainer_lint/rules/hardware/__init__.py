@@ -18,7 +18,7 @@ Assumptions, as the rules state them to users, when no target is set:
 
 With a target (``--target``, :mod:`trainer_lint.target`) or a launch script
 (``--launcher``, :mod:`trainer_lint.launchers`) the machine is known and these verdicts become
-exact (``machine.py``, TL370–TL379; ``slurm.py``, ``torchrun.py`` and ``launch.py``, TL400–TL429).
+exact (``machine.py`` and ``machine_precision.py``, TL370–TL379; ``slurm.py``, ``torchrun.py`` and ``launch.py``, TL400–TL429).
 
 The ground truth is ``tests/differential/test_hardware.py``, ``test_targets.py`` and
 ``test_launchers.py``, which build the real Trainer.
@@ -34,6 +34,7 @@ from trainer_lint.rules.hardware import (
     devices,
     launch,
     machine,
+    machine_precision,
     packages,
     precision,
     slurm,
@@ -42,5 +43,5 @@ from trainer_lint.rules.hardware import (
 )
 
 RULES: tuple[type[Rule], ...] = tuple(
-    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES, *conflicts.RULES, *machine.RULES, *slurm.RULES, *torchrun.RULES, *launch.RULES), key=lambda rule: rule.code)
+    sorted((*devices.RULES, *accelerators.RULES, *strategy.RULES, *precision.RULES, *packages.RULES, *determinism.RULES, *conflicts.RULES, *machine.RULES, *machine_precision.RULES, *slurm.RULES, *torchrun.RULES, *launch.RULES), key=lambda rule: rule.code)
 )

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.rules.base import Context, Rule, show, trainer_key
-from trainer_lint.rules.hardware.connector import *  # noqa: F403 (pruned below)
 
 
 class DeterministicWithBenchmark(Rule):

@@ -8,15 +8,14 @@ from collections.abc import Iterable
 
 from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint.rules.base import Context, Rule
-from trainer_lint.rules.hardware.connector import (
+from trainer_lint.rules.hardware.connector import DEVICES_KEY, facts
+from trainer_lint.rules.hardware.device_counts import (
     CPU_COUNT,
-    DEVICES_KEY,
     DUPLICATE_DEVICES,
     MPS_DEVICES,
     NEGATIVE_DEVICES,
     NO_DEVICES,
     TPU_DEVICES,
-    facts,
     say_devices,
 )
 

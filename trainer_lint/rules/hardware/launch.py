@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Optional
 
 from trainer_lint.diagnostic import Diagnostic, KeyPath, Related, Severity
 from trainer_lint.rules.base import Context, EngineRule, Rule, trainer_key
-from trainer_lint.rules.hardware.connector import DEVICES_KEY, STRATEGY_KEY, Facts, facts, is_fork, is_fsdp, say_devices
+from trainer_lint.rules.hardware.connector import DEVICES_KEY, STRATEGY_KEY, Facts, facts, is_fork, is_fsdp
+from trainer_lint.rules.hardware.device_counts import say_devices
 
 if TYPE_CHECKING:
     from trainer_lint.launchers import Count, RankZero, Source

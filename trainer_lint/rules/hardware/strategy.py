@@ -14,11 +14,10 @@ from trainer_lint.rules.hardware.connector import (
     is_ddp_family,
     is_fork,
     is_fsdp,
-    machine_words,
     say_accelerator,
-    say_devices,
     say_strategy,
 )
+from trainer_lint.rules.hardware.device_counts import machine_words, say_devices
 
 
 class FsdpNeedsCuda(Rule):

@@ -16,8 +16,9 @@ class OtherLightningPackage(Rule):
     Flags a class from the other Lightning distribution: `pytorch_lightning.…` or
     `lightning_fabric.…` where `lightning`'s Trainer reads the config (the default), or
     `lightning.pytorch.…` / `lightning.fabric.…` where `pytorch_lightning`'s does. Which one reads
-    the config is `lightning-package` in `[tool.trainer-lint]`, else the package the
-    `cli-script` imports `LightningCLI` from, else `lightning`.
+    the config is `lightning-package` in `[tool.trainer-lint]`, else the package of the
+    `LightningCLI` the `cli-script` calls (through a subclass of the project's too), else
+    `lightning`.
 
     ## Why is this bad?
     The two packages have distinct classes even when both are installed. `lightning.Trainer`
