@@ -5,6 +5,7 @@ version range at both ends is exact."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,18 @@ def test_store_is_fresh_for_the_installed_release():
     pytest.importorskip("lightning")
     problems = check_installed()
     assert problems == [], "\n".join(problems)
+
+
+def test_freshness_does_not_depend_on_which_lightning_package_was_imported_first():
+    """``typing`` caches equal unions, so a process that imported ``pytorch_lightning`` before
+    ``lightning`` spells some annotations in another order: the check reads the installed release
+    in a fresh interpreter, as the generator does."""
+    pytest.importorskip("pytorch_lightning")
+    probe = "import pytorch_lightning, lightning\nfrom trainer_lint.lightning.generate import check_installed\nprint(check_installed())\n"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_store_is_stamped_small_and_round_trips():

@@ -33,7 +33,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import corpus  # noqa: E402
 from case_files import case_options  # noqa: E402
 
-from trainer_lint.options import DEFAULT, Options  # noqa: E402
 
 
 def _parsed(path: Path) -> dict[str, Any] | None:

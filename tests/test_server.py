@@ -22,7 +22,7 @@ pytest.importorskip("pytest_lsp", reason="the server tests need pytest-lsp (the 
 
 from lsprotocol import types as T  # noqa: E402
 
-from lsp_client import ROOT, Session, server_command, server_env, split_cursor  # noqa: E402
+from lsp_client import Session, server_command, server_env, split_cursor  # noqa: E402
 
 CHECKPOINT = "lightning.pytorch.callbacks.ModelCheckpoint"
 
@@ -209,7 +209,7 @@ def test_other_toml_files_get_nothing(tmp_path: Path) -> None:
             server.change(uri, text)
             assert await server.completion(uri, position) == []
             mark = len(server.published)
-            version = server.change(uri, '[project]\nname = "x\n')  # does not parse: still not a config
+            server.change(uri, '[project]\nname = "x\n')  # does not parse: still not a config
             await asyncio.sleep(0.3)
             assert [p.version for p in server.published[mark:] if p.uri == uri and p.diagnostics] == []
         finally:
@@ -447,7 +447,7 @@ HOVERS = {
         f'[[trainer.callbacks]]\nclass_path = "{CHECKPOINT}"\ninit_args = {{ save_«»top_k = 3 }}\n',
         ["save_top_k", "ModelCheckpoint", "Default: `1`"],
     ),
-    "class path": (f'[[trainer.callbacks]]\nclass_path = "lightning.pytorch.callbacks.Model«»Checkpoint"\n', ["ModelCheckpoint", "save_top_k", "api/lightning.pytorch.callbacks.ModelCheckpoint.html"]),
+    "class path": ('[[trainer.callbacks]]\nclass_path = "lightning.pytorch.callbacks.Model«»Checkpoint"\n', ["ModelCheckpoint", "save_top_k", "api/lightning.pytorch.callbacks.ModelCheckpoint.html"]),
     "closed value": ('[trainer]\nprecision = "bf16-m«»ixed"\n', ["bfloat16"]),
 }
 

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 pytest.importorskip("pygls", reason="trainer-lint server needs the lsp extra (pip install 'trainer-lint[lsp]')")
 pytest.importorskip("pytest_lsp", reason="the server tests need pytest-lsp (the test extra)")
 
-from lsp_client import ROOT, Session, server_command, server_env  # noqa: E402
+from lsp_client import Session, server_command, server_env  # noqa: E402
 from test_server import as_check, from_check  # noqa: E402
 
 EDITS = int(os.environ.get("TRAINER_LINT_SERVER_FUZZ_EDITS", "2000"))

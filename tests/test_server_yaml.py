@@ -7,7 +7,6 @@ code action, "suppress on this line" as a YAML comment, "fix all" byte-identical
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 import textwrap

@@ -21,7 +21,6 @@ import pytest
 
 from trainer_lint.diagnostic import Severity
 from trainer_lint.engine import lint_data
-from trainer_lint.options import Options
 
 lightning = pytest.importorskip("lightning")
 

@@ -26,7 +26,6 @@ import enum
 import importlib.util
 import importlib
 import inspect
-import json
 import os
 import pathlib
 import re

@@ -167,17 +167,30 @@ def render(store: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------------- command
 
 
+def extract_installed() -> dict[str, Any]:
+    """The facts of the installed release, read in a fresh interpreter as :func:`extract_release`
+    reads each release in its environment: in a process that imported ``pytorch_lightning`` first,
+    ``typing``'s cache of equal unions (``Union[int, float] == Union[float, int]``) would spell some
+    annotations in another order than the generator saw."""
+    import os
+    import subprocess
+
+    repo = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": repo + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")}
+    env["TRAINER_LINT_OLD_RELEASE"] = "0"
+    done = subprocess.run([sys.executable, "-c", _EXTRACT], capture_output=True, text=True, env=env, timeout=600, check=False)
+    if done.returncode:
+        raise RuntimeError(f"reading the installed Lightning failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def check_installed(store_path: Path = STORE) -> list[str]:
     """Problems of the committed store for the installed release (empty when it is fresh)."""
-    import lightning
-
-    from trainer_lint.lightning.extract import extract
-
-    version = lightning.__version__
+    fresh = extract_installed()
+    version = fresh["version"]
     store = json.loads(store_path.read_text(encoding="utf-8"))
     if version not in store["releases"]:
         return [f"the installed Lightning {version} is not in {store_path.name}; add it to RELEASES and run `{COMMAND}`"]
-    fresh = extract()
     stored = facts_of(store, version)
     problems = [f"{key} of Lightning {version} differ" for key in FACTS if fresh[key] != stored[key]]
     if problems:

@@ -120,17 +120,21 @@ class LightningClasses:
 class ProjectClasses:
     """The project's own classes (and every class's source), through the project's resolver."""
 
-    def __init__(self, options: Options, document_path: str | None) -> None:
+    def __init__(self, options: Options, document_path: str | None, release: Any = None) -> None:
         self.options = options
         self.document_path = document_path
+        self.release = release
+        """The Lightning release the document is checked against: the project's Lightning bases
+        are that release's classes, as for ``check`` (``ctx.lightning``)."""
 
     @property
     def project(self) -> Any:
-        """The project, asked for again each time: the resolver keeps one per root and replaces it
-        when a file it read or a folder it listed has changed (a few ``stat`` s, no rescan)."""
+        """The project, asked for again each time: the resolver keeps one per root and release and
+        replaces it when a file it read or a folder it listed has changed (a few ``stat`` s, no
+        rescan). The same project ``check`` uses for this document."""
         from trainer_lint.resolver.project import project_for
 
-        return project_for(self.options, self.document_path)
+        return project_for(self.options, self.document_path, self.release)
 
     def classes(self, slot: str) -> list[ClassEntry]:
         from trainer_lint.server.project_classes import classes_of
@@ -232,7 +236,7 @@ def knowledge_for(options: Options, document_path: str | None) -> Knowledge:
     Lightning release ``check`` would check it against (for a range, its newest end: what is
     there is an error only when both ends lack it), and the project's classes."""
     release = release_for(options, document_path)
-    return Knowledge([LightningClasses(release), ProjectClasses(options, document_path)], release)
+    return Knowledge([LightningClasses(release), ProjectClasses(options, document_path, release)], release)
 
 
 def release_for(options: Options, document_path: str | None) -> Any:

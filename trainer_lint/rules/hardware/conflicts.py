@@ -81,7 +81,7 @@ class SetThroughBoth(Rule):
                 if ctx.is_set("accelerator") and written != "auto":
                     yield self.report(
                         obj.arg_key(param),
-                        f"the strategy's `accelerator` and `trainer.accelerator` both set the accelerator; the Trainer raises. "
+                        "the strategy's `accelerator` and `trainer.accelerator` both set the accelerator; the Trainer raises. "
                         'Remove one (or write `accelerator = "auto"`)',
                     )
                 continue
