@@ -121,8 +121,9 @@ def test_litlogger_is_left_out_because_lightningcli_rejects_it(tmp_path):
     """``LitLogger`` (Lightning 2.6) derives from ``lightning.fabric``'s Logger, not
     ``lightning.pytorch``'s: ``Trainer(logger=LitLogger(...))`` builds, but LightningCLI refuses it
     as a logger (jsonargparse: "does not correspond to a subclass of Logger"), in every spelling.
-    The snapshot holds what LightningCLI accepts under ``logger``, so it is left out and ``check``
-    reports it; the day Lightning makes it a ``lightning.pytorch`` Logger, the generator takes it
+    The snapshot holds what LightningCLI accepts under ``logger``, so it is left out (the release
+    data lists it among the classes the Trainer's keys cannot take) and ``check`` reports it as
+    TL501, saying it derives from Fabric's ``Logger``; the day Lightning makes it a ``lightning.pytorch`` Logger, the generator takes it
     (it collects every subclass) and this test says so."""
     litlogger = pytest.importorskip("lightning.pytorch.loggers.litlogger", reason="LitLogger is new in Lightning 2.6")
     import subprocess
@@ -153,3 +154,5 @@ def test_litlogger_is_left_out_because_lightningcli_rejects_it(tmp_path):
     done = subprocess.run([sys.executable, "-m", "trainer_lint", "check", "--format", "json", str(config)], capture_output=True, text=True)
     errors = [d for d in json.loads(done.stdout)["diagnostics"] if d["severity"] == "error"]
     assert done.returncode == 1 and errors and errors[0]["line"] == 3, done.stdout
+    assert [e["code"] for e in errors] == ["TL501"], errors
+    assert "derives from Fabric's `Logger`, not from `lightning.pytorch.loggers.Logger`" in errors[0]["message"]

@@ -18,6 +18,7 @@ them (callbacks and loggers), the bare class name (``ModelCheckpoint``).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,12 +142,47 @@ class ClassInfo:
         return frozenset(node.get("class", ()))
 
 
+@dataclass(frozen=True)
+class ForeignClass:
+    """A public Lightning class that the snapshot leaves out because the Trainer cannot take it
+    (Lightning Fabric's precisions, loggers, strategies and accelerators; a logger derived from
+    Fabric's ``Logger``)."""
+
+    path: str
+    """The canonical import path."""
+    data: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[1]
+
+    @property
+    def base(self) -> str:
+        """The public path of the most general Lightning class it derives from (its own path when none)."""
+        return str(self.data["base"])
+
+    @property
+    def base_name(self) -> str:
+        return self.base.rsplit(".", 1)[1]
+
+    @property
+    def in_fabric(self) -> bool:
+        """Whether Lightning Fabric defines it (``lightning.fabric.*``)."""
+        return self.path.startswith("lightning.fabric.")
+
+    @property
+    def base_in_fabric(self) -> bool:
+        return self.base.startswith("lightning.fabric.")
+
+
 class ClassIndex:
     """One release's class snapshot, indexed for lookup by every spelling (read-only)."""
 
-    def __init__(self, classes: dict[str, Any]) -> None:
+    def __init__(self, classes: dict[str, Any], foreign: Callable[[], dict[str, Any]] | None = None) -> None:
         self.classes = classes
         """``{canonical path: entry}`` as :mod:`trainer_lint.classes.generate` describes each class."""
+        self._foreign_source = foreign
+        self._foreign: dict[str, ForeignClass] | None = None
         by_alias: dict[str, str] = {}
         by_name: dict[str, list[str]] = {}
         modules: set[str] = set()
@@ -191,6 +227,34 @@ class ClassIndex:
             self._resolved.clear()
         self._resolved[key] = found
         return found
+
+    def foreign(self, path: str) -> ForeignClass | None:
+        """The Lightning class outside the snapshot that the dotted ``path`` names (one the Trainer
+        cannot take), or None. The release's list of them is read on first use only."""
+        if "." not in path:
+            return None
+        return self._foreign_index().get(normalize(path))
+
+    def foreign_classes(self) -> dict[str, ForeignClass]:
+        """Every Lightning class of the release outside the snapshot, by canonical path."""
+        return {found.path: found for found in self._foreign_index().values()}
+
+    def _foreign_index(self) -> dict[str, ForeignClass]:
+        if self._foreign is None:
+            entries = self._foreign_source() if self._foreign_source is not None else {}
+            self._foreign = {alias: ForeignClass(canonical, data) for canonical, data in entries.items() for alias in data["aliases"]}
+        return self._foreign
+
+    def named_in(self, name: str, kinds: frozenset[str], *, concrete: bool = False) -> str | None:
+        """The canonical path of the one class called ``name`` among ``kinds`` (``concrete``: only a
+        class that can be built and is not deprecated), else None."""
+        found = [
+            c
+            for c in self._by_name.get(name, ())
+            if self.classes[c]["kind"] in kinds
+            and not (concrete and (self.classes[c]["abstract"] or self.classes[c].get("deprecated") or self.classes[c].get("removed")))
+        ]
+        return found[0] if len(found) == 1 else None
 
     def registered(self, kind: str, name: str) -> ClassInfo | None:
         """The class the Trainer builds for the registered name ``name`` of ``kind`` ("strategy",

@@ -72,6 +72,17 @@ PUBLIC_MODULES = (
 )
 """Packages whose classes configs name; every class found in one, under any name, is snapshotted."""
 
+FABRIC_MODULES = (
+    "lightning.fabric.loggers",
+    "lightning.fabric.strategies",
+    "lightning.fabric.accelerators",
+    "lightning.fabric.plugins.precision",
+)
+"""Lightning Fabric's packages of the kinds the Trainer also takes: scanned, with
+:data:`PUBLIC_MODULES`, only for the classes the Trainer cannot take (:func:`foreign`)."""
+
+LIGHTNING_PREFIXES = ("lightning.", "pytorch_lightning.", "lightning_fabric.")
+
 STATE_KEY_ARGS = {
     "ModelCheckpoint": ["monitor", "mode", "every_n_train_steps", "every_n_epochs", "train_time_interval"],
     "EarlyStopping": ["monitor", "mode"],
@@ -637,15 +648,64 @@ def _cli_takes_kwargs(cls: type) -> bool:
     return any(p.kind is _inspect.Parameter.VAR_KEYWORD for p in get_signature_parameters(cls))
 
 
-def _modules() -> list[Any]:
-    """The modules of :data:`PUBLIC_MODULES` that this release has."""
+def _modules(names: Sequence[str] = PUBLIC_MODULES) -> list[Any]:
+    """The modules of ``names`` (:data:`PUBLIC_MODULES`) that this release has."""
     found = []
-    for name in PUBLIC_MODULES:
+    for name in names:
         try:
             found.append(importlib.import_module(name))
         except ModuleNotFoundError:
             continue
     return found
+
+
+def _public_path(cls: type) -> str:
+    """The shortest public import path of a Lightning class (its defining module's packages that
+    export it, else the defining module itself)."""
+    parts = cls.__module__.split(".")
+    paths = []
+    for end in range(2, len(parts) + 1):
+        module_name = ".".join(parts[:end])
+        if any(p.startswith("_") for p in parts[:end]):
+            break
+        module = sys.modules.get(module_name)
+        if module is not None and getattr(module, cls.__name__, None) is cls:
+            paths.append(f"{module_name}.{cls.__name__}")
+    return min(paths, key=lambda p: (p.count("."), p)) if paths else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _lightning_root(cls: type) -> type:
+    """The most general Lightning class ``cls`` derives from (``cls`` itself when it has no Lightning base)."""
+    public = [b for b in cls.__mro__ if b.__module__.startswith(LIGHTNING_PREFIXES) and not b.__name__.startswith("_")]
+    return public[-1] if public else cls
+
+
+def foreign(kinds: dict[str, type]) -> dict[str, Any]:
+    """The public Lightning classes of :data:`PUBLIC_MODULES` and :data:`FABRIC_MODULES` that the
+    snapshot leaves out because the Trainer cannot take them (Lightning Fabric's precisions,
+    loggers, strategies and accelerators, a logger derived from Fabric's ``Logger``):
+    ``{canonical path: {"aliases", "base"}}``, ``base`` being the public path of the most general
+    public Lightning class it derives from (the canonical path ends with the class's name). Left out: re-exports of other packages (``typing``,
+    ``torch``), the ``Trainer``, and classes Lightning keeps only to raise (``_graveyard``)."""
+    found: dict[type, set[str]] = {}
+    for module in _modules(PUBLIC_MODULES + FABRIC_MODULES):
+        for attr in dir(module):
+            obj = getattr(module, attr, None)
+            if not inspect.isclass(obj) or attr.startswith("_") or _kind_of(obj, kinds):
+                continue
+            if not obj.__module__.startswith(LIGHTNING_PREFIXES) or obj.__name__ == "Trainer":
+                continue
+            root = _lightning_root(obj)
+            if root is obj and ("._graveyard" in obj.__module__ or _removed(obj)):
+                continue  # kept only to raise when built: Lightning's own message says it is gone
+            found.setdefault(obj, set()).add(f"{module.__name__}.{attr}")
+    out: dict[str, Any] = {}
+    for cls, paths in found.items():
+        paths.add(f"{cls.__module__}.{cls.__qualname__}")
+        public = {p for p in paths if not any(part.startswith("_") for part in p.split("."))} or paths
+        ordered = sorted(public, key=lambda p: (p.rsplit(".", 1)[1] != cls.__name__, p.count("."), p))
+        out[ordered[0]] = {"aliases": ordered, "base": _public_path(_lightning_root(cls))}
+    return {name: out[name] for name in sorted(out)}
 
 
 def build() -> dict[str, Any]:
@@ -689,6 +749,7 @@ def build() -> dict[str, Any]:
         "$comment": STAMP,
         "lightning": lightning.__version__,
         "classes": {name: classes[name] for name in sorted(classes)},
+        "foreign": foreign(kinds),
     }
 
 

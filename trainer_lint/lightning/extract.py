@@ -13,7 +13,10 @@ environment of :mod:`trainer_lint.lightning.venvs` (the generator). It imports L
 * ``precisions``: ``_PRECISION_INPUT``'s values: ``int``, ``str`` and the discouraged ``alias``
   forms, and the ``conversion`` of each alias (``_PRECISION_INPUT_STR_ALIAS_CONVERSION``);
 * ``classes``: the class snapshot (:func:`trainer_lint.classes.generate.build`), which also holds
-  the registries: the accelerator, strategy and profiler names the Trainer resolves to each class.
+  the registries: the accelerator, strategy and profiler names the Trainer resolves to each class;
+* ``foreign``: the public Lightning classes the snapshot leaves out because the Trainer cannot take
+  them (Fabric's precisions, loggers, strategies, accelerators): their paths and the Lightning base
+  they derive from (:func:`trainer_lint.classes.generate.foreign`).
 """
 
 from __future__ import annotations
@@ -100,12 +103,14 @@ def extract() -> dict[str, Any]:
 
     from trainer_lint.classes.generate import build
 
+    snapshot = build()
     return {
         "version": lightning.__version__,
         "trainer": trainer_parameters(),
         "fork_strategies": fork_strategies(),
         "precisions": precisions(),
-        "classes": build()["classes"],
+        "classes": snapshot["classes"],
+        "foreign": snapshot["foreign"],
     }
 
 

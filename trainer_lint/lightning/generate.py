@@ -14,7 +14,7 @@ each distinct fact once:
 * ``sets``: the distinct data sets, each named after its first release, oldest first;
 * ``releases``: every surveyed release -> its data set (patches whose facts do not differ share one);
 * ``facts``: per fact (``trainer/<name>``, ``classes/<path>``, ``params/<path>/<name>``,
-  ``precisions``, ``fork_strategies``), a timeline ``[[set, ref], ...]``: from data set ``set`` on, the fact is
+  ``foreign/<path>``, ``precisions``, ``fork_strategies``), a timeline ``[[set, ref], ...]``: from data set ``set`` on, the fact is
   ``pool[ref]`` (``null``: absent).
 
 Patch releases whose facts differ from the previous patch get a data set of their own, so every
@@ -47,7 +47,7 @@ RELEASES = (
 )  # fmt: skip
 """Every Lightning 2.x release on PyPI (2.6.2 and 2.6.3 were never published). Add new ones here."""
 
-FACTS = ("trainer", "fork_strategies", "precisions", "classes")
+FACTS = ("trainer", "fork_strategies", "precisions", "classes", "foreign")
 """The keys of one release's facts (see :mod:`trainer_lint.lightning.extract`)."""
 
 _EXTRACT = "from trainer_lint.lightning.extract import main\nmain()\n"
@@ -87,7 +87,8 @@ class _Pool:
 
 def _flatten(facts: dict[str, Any]) -> dict[tuple[str, ...], Any]:
     """One release's facts as ``{fact path: value}``: each Trainer parameter, each class's
-    description without its parameters, each class parameter, each registry list."""
+    description without its parameters, each class parameter, each registry list, each class
+    the Trainer cannot take (``foreign``)."""
     flat: dict[tuple[str, ...], Any] = {}
     for name, entry in facts["trainer"].items():
         flat[("trainer", name)] = entry
@@ -99,6 +100,8 @@ def _flatten(facts: dict[str, Any]) -> dict[tuple[str, ...], Any]:
         flat[("classes", name)] = {k: v for k, v in info.items() if k != "params"}
         for param, entry in info["params"].items():
             flat[("params", name, param)] = entry
+    for name, info in facts["foreign"].items():
+        flat[("foreign", name)] = info
     return flat
 
 

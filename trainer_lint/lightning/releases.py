@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from trainer_lint.lightning.versions import is_final, minor, parse, release
 
 if TYPE_CHECKING:
-    from trainer_lint.classes import ClassIndex
+    from trainer_lint.classes import ClassIndex, ForeignClass
 
 STORE = Path(__file__).with_name("releases.json")
 
@@ -68,7 +68,7 @@ def value_at(line: list[list[Any]], index: int) -> int | None:
 def grouped(data: dict[str, Any]) -> dict[str, Any]:
     """A store's timelines by kind: ``{"trainer": {name: line}, "classes": {path: line},
     "params": {path: {name: line}}, "strategies": line, ...}``."""
-    out: dict[str, Any] = {"trainer": {}, "classes": {}, "params": {}}
+    out: dict[str, Any] = {"trainer": {}, "classes": {}, "params": {}, "foreign": {}}
     for path, line in data["facts"].items():
         kind, _, rest = path.partition("/")
         if kind == "params":
@@ -94,9 +94,33 @@ def class_spellings() -> frozenset[str]:
     return frozenset(alias for line in _grouped()["classes"].values() for _, ref in line if ref is not None for alias in pool[ref]["aliases"])
 
 
-def set_facts(data: dict[str, Any], index: int, groups: dict[str, Any] | None = None) -> dict[str, Any]:
+@lru_cache(maxsize=1)
+def _foreign_spellings() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every import path of every Lightning class that some known release has but the Trainer
+    cannot take -> (its canonical path, its entry in the newest release that has it)."""
+    pool = store()["pool"]
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    for canonical, line in _grouped()["foreign"].items():
+        for _, ref in reversed(line):
+            if ref is not None:
+                for alias in pool[ref]["aliases"]:
+                    out.setdefault(alias, (canonical, pool[ref]))
+    return out
+
+
+def foreign_anywhere(path: str) -> ForeignClass | None:
+    """The Lightning class that ``path`` names in some known release although the Trainer cannot
+    take it (for a release that lacks the class: what it would be if it had it), else None."""
+    from trainer_lint.classes import ForeignClass, normalize
+
+    found = _foreign_spellings().get(normalize(path))
+    return ForeignClass(*found) if found is not None else None
+
+
+def set_facts(data: dict[str, Any], index: int, groups: dict[str, Any] | None = None, *, foreign: bool = True) -> dict[str, Any]:
     """Every fact of data set ``index`` of a store: ``{"trainer", "fork_strategies", "precisions",
-    "classes"}`` as :mod:`trainer_lint.lightning.extract` wrote them."""
+    "classes", "foreign"}`` as :mod:`trainer_lint.lightning.extract` wrote them (without
+    ``foreign`` when ``foreign`` is false)."""
     groups = groups or grouped(data)
     pool = data["pool"]
 
@@ -108,6 +132,8 @@ def set_facts(data: dict[str, Any], index: int, groups: dict[str, Any] | None = 
     for name in classes:
         classes[name] = {**classes[name], "params": table(groups["params"].get(name, {}))}
     out: dict[str, Any] = {"trainer": table(groups["trainer"]), "classes": classes}
+    if foreign:
+        out["foreign"] = table(groups["foreign"])
     for kind in LISTS:
         out[kind] = pool[value_at(groups[kind], index)]
     return out
@@ -273,7 +299,14 @@ class Release:
         """This release's class snapshot (callbacks, loggers, strategies, ... and their ``__init__``)."""
         from trainer_lint.classes import ClassIndex
 
-        return ClassIndex(set_facts(store(), self.index, _grouped())["classes"])
+        return ClassIndex(set_facts(store(), self.index, _grouped(), foreign=False)["classes"], foreign=self._foreign)
+
+    def _foreign(self) -> dict[str, Any]:
+        """The public Lightning classes of this release that the Trainer cannot take (read only when
+        a path is not in the snapshot): ``{canonical path: {"aliases", "base"}}``."""
+        pool = store()["pool"]
+        refs = {name: value_at(line, self.index) for name, line in _grouped()["foreign"].items()}
+        return {name: pool[ref] for name, ref in refs.items() if ref is not None}
 
     CLOSED_SETS = ("accelerator", "strategy", "profiler", "precision")
     """Trainer arguments whose string (or int) values come from a closed set that varies by release."""

@@ -70,6 +70,6 @@ def needs_project(data: dict[str, Any], has_script: bool, classes: Any = None) -
                 continue
             if has_script and "." not in path:
                 return True
-            if classes.resolve(path, slot) is None and not ("." in path and classes.in_known_module(path)):
+            if classes.resolve(path, slot) is None and not ("." in path and classes.in_known_module(path)) and classes.foreign(path) is None:
                 return True
     return False

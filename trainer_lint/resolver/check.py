@@ -430,10 +430,12 @@ def _implicit(slot: str, key: KeyPath, value: dict[str, Any], cls: Any) -> Obj |
 
 
 def _lightning(obj: Obj, classes: Any) -> bool:
-    """Whether the object names a class of the release's snapshot ``classes`` (by path, or by name in its key)."""
+    """Whether the object names a class of the release's snapshot ``classes`` (by path, or by name in
+    its key), or one of Lightning's classes that the Trainer cannot take (TL501 says so)."""
     if obj.slot in ("nested", "optimizer", "lr_scheduler"):
         return False
-    return classes.resolve(obj.class_path or "", obj.slot) is not None or _in_lightning_module(obj.class_path or "", classes)
+    path = obj.class_path or ""
+    return classes.resolve(path, obj.slot) is not None or _in_lightning_module(path, classes) or classes.foreign(path) is not None
 
 
 def _in_lightning_module(path: str, classes: Any) -> bool:
