@@ -5,7 +5,7 @@ out because the Trainer cannot take them (Lightning Fabric's precisions, loggers
 accelerators, ``LitLogger`` derived from Fabric's ``Logger``). For each such class of the installed
 release (read from the data, not listed here), a config puts it under the Trainer key whose base
 class has the name of the class's Lightning base (Fabric's ``Logger`` -> ``trainer.logger``), and a
-few under a key of another kind (``callbacks``, ``model``). The real ``LightningCLI`` (the fixture
+few under a key of another kind (``callbacks``, ``profiler``, ``model``, ``data``). The real ``LightningCLI`` (the fixture
 project's bare ``LightningCLI()``, in a fresh interpreter) must reject each, and trainer-lint must
 report TL501 at that key and no TL500. The controls (the Trainer's class of the same name, where
 it needs no argument and no optional package) must be accepted by LightningCLI wherever
@@ -69,6 +69,8 @@ def _config(slot: str, path: str) -> dict[str, Any]:
     obj = {"class_path": path}
     if slot == "model":
         return {"trainer": trainer, "model": obj}
+    if slot == "data":
+        return {"trainer": trainer, "model": dict(MODEL), "data": obj}
     if slot == "accelerator":
         trainer.pop("accelerator")
     trainer[slot] = [obj] if slot in LIST_SLOTS else obj
@@ -90,15 +92,12 @@ def _cases() -> tuple[list[tuple[str, str, dict[str, Any]]], list[tuple[str, dic
             info = classes.info(same)
             if not info.requires and not any(p.get("required") for p in info.params.values()):
                 controls.append((same, _config(slot, same)))
-    # under keys of another kind: a Fabric logger as a callback, a Fabric precision as the model
-    for path, found in sorted(_foreign().items()):
-        if found.base_name == "Logger" and found.in_fabric:
-            bad.append(("callbacks", path, _config("callbacks", path)))
-            break
-    for path, found in sorted(_foreign().items()):
-        if found.base_name == "Precision" and found.base != found.path:
-            bad.append(("model", path, _config("model", path)))
-            break
+    # under keys of another kind: a Fabric logger as a callback and as the profiler, a Fabric
+    # precision as the model, a Fabric strategy as the data module
+    for slots, base in ((("callbacks", "profiler"), "Logger"), (("model",), "Precision"), (("data",), "Strategy")):
+        path = next((p for p, f in sorted(_foreign().items()) if f.base_name == base and f.base != f.path), None)
+        for slot in slots if path is not None else ():
+            bad.append((slot, path, _config(slot, path)))
     return bad, controls
 
 
@@ -126,7 +125,7 @@ def test_lightning_cli_rejects_what_tl501_reports(judged: Any) -> None:
     for slot, path, config, verdict in bad:
         errors = [d for d in _lint(config) if d.severity is Severity.ERROR]
         codes = {d.code for d in errors}
-        where = "model" if slot == "model" else f"trainer.{slot}" + ("[0]" if slot in LIST_SLOTS else "")
+        where = slot if slot in ("model", "data") else f"trainer.{slot}" + ("[0]" if slot in LIST_SLOTS else "")
         if verdict.accepted:
             problems.append(f"{slot} {path}: LightningCLI accepts it: {[str(d.message) for d in errors]}")
         if "TL500" in codes or not any(d.code == "TL501" and d.dotted_key.startswith(where) for d in errors):
@@ -166,7 +165,7 @@ def test_trainer_rejects_fabric_precisions_in_plugins() -> None:
         module, _, name = path.rpartition(".")
         try:
             plugin = getattr(importlib.import_module(module), name)()
-        except Exception:  # noqa: BLE001 - needs arguments or an optional package: not built here
+        except Exception:  # noqa: BLE001, S112 - needs arguments or an optional package: not built here
             continue
         built += 1
         with pytest.raises(Exception, match="Found invalid type for plugin"):

@@ -82,6 +82,7 @@ FABRIC_MODULES = (
 :data:`PUBLIC_MODULES`, only for the classes the Trainer cannot take (:func:`foreign`)."""
 
 LIGHTNING_PREFIXES = ("lightning.", "pytorch_lightning.", "lightning_fabric.")
+"""The modules of Lightning's classes (the others a package re-exports, ``typing``'s, ``torch``'s, are not)."""
 
 STATE_KEY_ARGS = {
     "ModelCheckpoint": ["monitor", "mode", "every_n_train_steps", "every_n_epochs", "train_time_interval"],
@@ -685,8 +686,9 @@ def foreign(kinds: dict[str, type]) -> dict[str, Any]:
     snapshot leaves out because the Trainer cannot take them (Lightning Fabric's precisions,
     loggers, strategies and accelerators, a logger derived from Fabric's ``Logger``):
     ``{canonical path: {"aliases", "base"}}``, ``base`` being the public path of the most general
-    public Lightning class it derives from (the canonical path ends with the class's name). Left out: re-exports of other packages (``typing``,
-    ``torch``), the ``Trainer``, and classes Lightning keeps only to raise (``_graveyard``)."""
+    public Lightning class it derives from (the canonical path ends with the class's name). Left
+    out: re-exports of other packages (``typing``, ``torch``), the ``Trainer``, and classes
+    Lightning keeps only to raise (``_graveyard``)."""
     found: dict[type, set[str]] = {}
     for module in _modules(PUBLIC_MODULES + FABRIC_MODULES):
         for attr in dir(module):

@@ -164,8 +164,10 @@ def foreign_message(path: str, found: Any, key: KeyPath, kinds: frozenset[str], 
     from trainer_lint.classes import KIND_WORDS, in_family
 
     base = f"Fabric's `{found.base_name}`" if found.base_in_fabric else f"`{found.base}`"
+    link = "not from"
     if found.base == found.path:
-        head = f"`{path}` is {base}" if found.base_in_fabric else f"`{path}` is a Lightning class of its own"
+        head = f"`{path}` is {base}" if found.base_in_fabric else f"`{path}` derives from no class of the Trainer's"
+        link = "not"
     elif found.in_fabric:
         head = f"`{path}` is a Lightning Fabric class derived from {base}"
     else:
@@ -175,7 +177,7 @@ def foreign_message(path: str, found: Any, key: KeyPath, kinds: frozenset[str], 
     if counterpart is None:
         message = f"{head}, and {quote_key(key)} takes {words}: LightningCLI cannot build it there"
     else:
-        message = f"{head}, not from `{in_family(counterpart, target)}`, so LightningCLI cannot build it as {quote_key(key)}"
+        message = f"{head}, {link} `{in_family(counterpart, target)}`, so LightningCLI cannot build it as {quote_key(key)}"
     same = classes.named_in(found.name, kinds, concrete=True)
     if same is not None:
         return message + f"; use `{in_family(same, target)}`"
