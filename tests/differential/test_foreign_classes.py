@@ -95,7 +95,7 @@ def _cases() -> tuple[list[tuple[str, str, dict[str, Any]]], list[tuple[str, dic
     # under keys of another kind: a Fabric logger as a callback and as the profiler, a Fabric
     # precision as the model, a Fabric strategy as the data module
     for slots, base in ((("callbacks", "profiler"), "Logger"), (("model",), "Precision"), (("data",), "Strategy")):
-        path = next((p for p, f in sorted(_foreign().items()) if f.base_name == base and f.base != f.path), None)
+        path = next((p for p, f in sorted(_foreign().items()) if f.base_name == base and not f.is_base), None)
         for slot in slots if path is not None else ():
             bad.append((slot, path, _config(slot, path)))
     return bad, controls

@@ -166,6 +166,11 @@ class ForeignClass:
         return self.base.rsplit(".", 1)[1]
 
     @property
+    def is_base(self) -> bool:
+        """Whether it is itself the most general Lightning class of its line (Fabric's ``Precision``)."""
+        return self.base in self.data["aliases"]
+
+    @property
     def in_fabric(self) -> bool:
         """Whether Lightning Fabric defines it (``lightning.fabric.*``)."""
         return self.path.startswith("lightning.fabric.")

@@ -688,7 +688,9 @@ def foreign(kinds: dict[str, type]) -> dict[str, Any]:
     ``{canonical path: {"aliases", "base"}}``, ``base`` being the public path of the most general
     public Lightning class it derives from (the canonical path ends with the class's name). Left
     out: re-exports of other packages (``typing``, ``torch``), the ``Trainer``, and classes
-    Lightning keeps only to raise (``_graveyard``)."""
+    Lightning keeps only to raise (``_graveyard``), and a class a module imports from outside its
+    own package for its own use (Fabric's old TPU names, which its packages re-export from
+    ``_graveyard``, are kept)."""
     found: dict[type, set[str]] = {}
     for module in _modules(PUBLIC_MODULES + FABRIC_MODULES):
         for attr in dir(module):
@@ -697,6 +699,8 @@ def foreign(kinds: dict[str, type]) -> dict[str, Any]:
                 continue
             if not obj.__module__.startswith(LIGHTNING_PREFIXES) or obj.__name__ == "Trainer":
                 continue
+            if not (obj.__module__ + ".").startswith(module.__name__ + ".") and "._graveyard" not in obj.__module__:
+                continue  # imported from elsewhere for the module's own use (neptune's ModelSummary)
             root = _lightning_root(obj)
             if root is obj and ("._graveyard" in obj.__module__ or _removed(obj)):
                 continue  # kept only to raise when built: Lightning's own message says it is gone

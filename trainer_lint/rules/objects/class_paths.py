@@ -165,7 +165,7 @@ def foreign_message(path: str, found: Any, key: KeyPath, kinds: frozenset[str], 
 
     base = f"Fabric's `{found.base_name}`" if found.base_in_fabric else f"`{found.base}`"
     link = "not from"
-    if found.base == found.path:
+    if found.is_base:
         head = f"`{path}` is {base}" if found.base_in_fabric else f"`{path}` derives from no class of the Trainer's"
         link = "not"
     elif found.in_fabric:
