@@ -31,6 +31,7 @@ import os
 from typing import Any
 
 from trainer_lint.distribution import package_of
+from trainer_lint.formats import LIGHTNINGCLI_KEYS
 from trainer_lint.resolver.classes import PyClass, as_class
 from trainer_lint.resolver.names import Resolver
 from trainer_lint.resolver.refs import FunctionRef, LightningClass, Unresolved, qualified_name
@@ -288,7 +289,7 @@ def _cli_subclass(resolver: Resolver, cls: PyClass, script: CliScript, defaults:
                     script.values_from_elsewhere = script.values_from_elsewhere or f"`{owner.name}.add_arguments_to_parser` sets defaults"
                 elif node.func.attr in ADDING_METHODS:
                     key = _added_key(node)
-                    if key is None or key in LIGHTNINGCLI_KEYS:  # an argument that may fill a key the config has
+                    if key is None or key in LIGHTNINGCLI_KEYS:  # an argument added under LightningCLI's own keys may fill them
                         script.added_keys_unknown = f"`{owner.name}.add_arguments_to_parser` adds an argument whose name trainer-lint cannot read"
                         script.values_from_elsewhere = script.values_from_elsewhere or f"`{owner.name}.add_arguments_to_parser` adds arguments"
                     else:
@@ -297,10 +298,6 @@ def _cli_subclass(resolver: Resolver, cls: PyClass, script: CliScript, defaults:
     script.added_keys = frozenset(added)
     return None
 
-
-LIGHTNINGCLI_KEYS = frozenset({"trainer", "model", "data", "optimizer", "lr_scheduler", "seed_everything", "ckpt_path", "config", "print_config"})
-"""Top-level keys LightningCLI itself declares: an argument added under one of them may supply
-values there."""
 
 ADDING_METHODS = {"add_argument": 0, "add_class_arguments": 1, "add_subclass_arguments": 1, "add_lightning_class_args": 1, "add_method_arguments": 2}
 """The parser methods that add keys, and the position of the argument naming the key (jsonargparse's
