@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, Severity, format_key
+from trainer_lint.diagnostic import Diagnostic, Edit, Fix, KeyPath, format_key
 from trainer_lint.rules.base import Rule, closest
 from trainer_lint.rules.types.findings import SchemaRule
 from trainer_lint.rules.types.walker import MISSING_KEY, NEWER_ARGUMENT, REMOVED_ARGUMENT, UNKNOWN_KEY, diag
@@ -221,43 +221,4 @@ class NewerArgument(SchemaRule):
     summary = "A Trainer argument that the project's Lightning release does not have yet"
 
 
-class UndeclaredTopLevelKey(SchemaRule):
-    """## What it does
-    Says that a key at the top level of a YAML config is not one that plain LightningCLI reads
-    (`trainer`, `model`, `data`, `optimizer`, `lr_scheduler`, `seed_everything`, `ckpt_path`, ...)
-    when trainer-lint cannot tell whether the project's LightningCLI adds it: no CLI script was
-    given, or the script's `add_arguments_to_parser` adds arguments whose names cannot be read
-    statically. A key that is close to a known one (`trainr`, `seed_everyting`) is still TL103,
-    and so is any unknown key once the CLI script shows all the keys it adds; a key the script
-    adds (`parser.add_argument("--out_dir")`, `add_class_arguments(Cls, "extra")`,
-    `add_lightning_class_args(EarlyStopping, "early_stopping")`) is accepted, its value
-    unchecked.
-
-    ## Why is this bad?
-    It is not, by itself: a LightningCLI subclass may add top-level arguments, and LightningCLI
-    then reads them. If the project's CLI does not add this one, LightningCLI rejects the whole
-    config before anything runs.
-
-    ## Example
-    ```yaml
-    trainer:
-      max_epochs: 10
-    predict_output_dir: out/   # added by the project's LightningCLI subclass?
-    ```
-
-    ## Fix
-    Pass the CLI script (`--cli-script train.py`, or `cli-script` in `[tool.trainer-lint]`) so
-    that trainer-lint reads which keys it adds; or remove the key if nothing adds it.
-
-    ## Lightning source
-    `LightningCLI.add_arguments_to_parser` in `lightning/pytorch/cli.py` (the hook subclasses
-    override to add arguments); jsonargparse's parser rejects keys no argument declares.
-    """
-
-    code = "TL524"
-    name = "undeclared-top-level-key"
-    summary = "A top-level key that only the project's LightningCLI could add"
-    severity = Severity.INFO
-
-
-RULES: tuple[type[Rule], ...] = (UnknownKey, RemovedArgument, MissingKey, NewerArgument, UndeclaredTopLevelKey)
+RULES: tuple[type[Rule], ...] = (UnknownKey, RemovedArgument, MissingKey, NewerArgument)
