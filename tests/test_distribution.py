@@ -49,6 +49,33 @@ def test_a_bad_setting_is_a_usage_error():
         from_table(tomli.loads('lightning-package = "fabric"'))
 
 
+def test_the_flag_wins_over_the_setting_and_says_so(tmp_path):
+    from trainer_lint.settings import Overrides
+
+    pyproject = _write(tmp_path / "pyproject.toml", '[tool.trainer-lint]\nlightning-package = "lightning"\n')
+    options = resolve(load(pyproject), Overrides(lightning_package="pytorch-lightning"), cwd=tmp_path).options
+    assert distribution.choose(options) == distribution.Choice("pytorch_lightning", "--lightning-package")
+    with pytest.raises(SettingsError, match='--lightning-package must be "lightning" or "pytorch_lightning"'):
+        resolve(load(pyproject), Overrides(lightning_package="fabric"), cwd=tmp_path)
+
+
+def test_the_flag_on_the_command_line(tmp_path):
+    """End to end through the console script: the same file is clean for ``lightning`` and TL540
+    for ``pytorch_lightning``; a bad value is a usage error (exit 2), no traceback."""
+    import subprocess
+    import sys
+
+    config = _write(tmp_path / "c.toml", '[trainer]\ncallbacks = [{class_path = "lightning.pytorch.callbacks.EarlyStopping", init_args = {monitor = "v"}}]\n')
+    def run(*flags: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "trainer_lint", "check", "--isolated", str(config), *flags], capture_output=True, text=True)
+
+    assert run().returncode == 0
+    flagged = run("--lightning-package", "pytorch_lightning")
+    assert flagged.returncode == 1 and "TL540" in flagged.stdout and "(--lightning-package)" in flagged.stdout
+    bad = run("--lightning-package", "fabric")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "--lightning-package" in bad.stderr
+
+
 @pytest.mark.parametrize(
     ("script", "package"),
     [
@@ -189,3 +216,27 @@ def test_run_builds_with_the_chosen_trainer(tmp_path, capsys):
     assert launch.run(str(cfg), options=PL) == 0, capsys.readouterr().err
     err = capsys.readouterr().err
     assert "fit finished" in err
+
+
+def test_run_trains_the_demo_on_the_chosen_package(tmp_path, capsys):
+    """Without a `[model]`, `run` trains the bundled demo built on the package whose Trainer it
+    builds (a `lightning` LightningModule is refused by `pytorch_lightning.Trainer.fit`)."""
+    pytest.importorskip("pytorch_lightning")
+    from trainer_lint import launch
+
+    cfg = _write(
+        tmp_path / "cfg.toml",
+        f"""
+        [trainer]
+        accelerator = "cpu"
+        max_steps = 2
+        limit_val_batches = 0
+        enable_progress_bar = false
+        logger = false
+        enable_checkpointing = false
+        default_root_dir = "{tmp_path}"
+        callbacks = [{{ class_path = "pytorch_lightning.callbacks.EarlyStopping", init_args = {{ monitor = "train_loss" }} }}]
+        """,
+    )
+    assert launch.run(str(cfg), options=PL) == 0, capsys.readouterr().err
+    assert "fit finished" in capsys.readouterr().err

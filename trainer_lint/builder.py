@@ -127,7 +127,8 @@ class Builder:
     def object_or_demo(self, name: str, demo_class: str) -> Any:
         if name in self.data:
             return self.instantiate(self.data[name], (name,))
-        return self.instantiate(f"trainer_lint.demo.{demo_class}", (name,))
+        prefix = "PL" if self.package == "pytorch_lightning" else ""  # the demo on the Trainer's own package
+        return self.instantiate(f"trainer_lint.demo.{prefix}{demo_class}", (name,))
 
     def class_path(self, class_path: str, kinds: frozenset[str]) -> str:
         """The import path to load: a bare class name resolved among Lightning's classes of

@@ -121,6 +121,7 @@ def check(
     source_root: Annotated[Optional[list[str]], typer.Option("--source-root", help="A folder searched for the modules a class_path names (repeatable; default: the project root and its src/).")] = None,
     cli_script: Annotated[Optional[str], typer.Option("--cli-script", help="The Python file holding the LightningCLI(...) call that reads these configs.")] = None,
     lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Check against this Lightning release (X.Y or X.Y.Z; default: the project's requirement, else the installed one, else the newest known).")] = None,
+    lightning_package: Annotated[Optional[str], typer.Option("--lightning-package", help="Whose Trainer reads the configs: lightning or pytorch_lightning (default: lightning-package in the settings, else the package the --cli-script's LightningCLI comes from, else lightning).")] = None,
     target: Annotated[Optional[str], typer.Option("--target", help="The machine the configs are meant for: cpu, mps, gpu:<N>x<GPU>[,nodes=N] or local.")] = None,
     launcher: Annotated[Optional[str], typer.Option("--launcher", help="A launch script (sbatch job, torchrun/srun line) the configs run under.")] = None,
 ) -> None:
@@ -139,6 +140,7 @@ def check(
         source_roots=tuple(source_root) if source_root is not None else None,
         cli_script=cli_script,
         lightning_version=lightning_version,
+        lightning_package=lightning_package,
         target=target,
         launcher=launcher,
     )
@@ -196,6 +198,8 @@ def _forward_options(options: Any, overrides: Any) -> list[str]:
         out += ["--cli-script", str(options.cli_script)]
     if overrides.lightning_version is not None:
         out += ["--lightning-version", overrides.lightning_version]
+    if overrides.lightning_package is not None:
+        out += ["--lightning-package", overrides.lightning_package]
     return out
 
 
@@ -217,6 +221,7 @@ def run(
     source_root: Annotated[Optional[list[str]], typer.Option("--source-root", help="A folder searched for the modules a class_path names (repeatable).")] = None,
     cli_script: Annotated[Optional[str], typer.Option("--cli-script", help="The Python file holding the LightningCLI(...) call that reads this config.")] = None,
     lightning_version: Annotated[Optional[str], typer.Option("--lightning-version", help="Lint against this Lightning release (default: the installed one).")] = None,
+    lightning_package: Annotated[Optional[str], typer.Option("--lightning-package", help="Build the Trainer of this package: lightning or pytorch_lightning (default: as for check).")] = None,
 ) -> None:
     """Lint a trainer config, then build the Lightning Trainer from it and train (or validate, test, predict).
 
@@ -233,6 +238,7 @@ def run(
         source_roots=tuple(source_root) if source_root is not None else None,
         cli_script=cli_script,
         lightning_version=lightning_version,
+        lightning_package=lightning_package,
     )
     try:
         resolved = settings.resolve(settings.discover([config_path], config=config, isolated=isolated), overrides)

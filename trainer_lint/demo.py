@@ -25,7 +25,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["DemoDataModule", "DemoModel"]
+__all__ = ["DemoDataModule", "DemoModel", "PLDemoDataModule", "PLDemoModel"]
+"""``PL...``: the same classes built on the standalone ``pytorch_lightning`` package, for configs
+that its Trainer reads (``lightning-package = "pytorch_lightning"``)."""
+
+PACKAGES = {"": "lightning.pytorch", "PL": "pytorch_lightning"}
+"""The name prefix of the demo classes built on each package."""
 
 NUM_FEATURES = 8
 NUM_CLASSES = 4
@@ -33,19 +38,19 @@ NUM_CLASSES = 4
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        _define()
+        _define("PL" if name.startswith("PL") else "")
         return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _define() -> None:
-    """Import torch and lightning and define the demo classes in this module's namespace."""
-    if "DemoModel" in globals():
+def _define(prefix: str) -> None:
+    """Import torch and the package of ``prefix`` and define its demo classes in this module's namespace."""
+    if f"{prefix}DemoModel" in globals():
         return
+    import importlib
     import warnings
 
     import torch
-    from lightning.pytorch import LightningDataModule, LightningModule
     from torch import nn
     from torch.nn import functional as F
     from torch.utils.data import DataLoader, TensorDataset
@@ -53,6 +58,8 @@ def _define() -> None:
     # The demo loads from memory in the main process on purpose; Lightning's advice to add
     # dataloader workers is noise here.
     warnings.filterwarnings("ignore", message=r".*does not have many workers.*")
+    package = importlib.import_module(PACKAGES[prefix])
+    LightningDataModule, LightningModule = package.LightningDataModule, package.LightningModule  # noqa: N806
 
     class DemoDataModule(LightningDataModule):
         """Synthetic classification data made in memory from ``seed``: no files, no download."""
@@ -152,6 +159,7 @@ def _define() -> None:
             return torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
 
     for cls in (DemoDataModule, DemoModel):
+        cls.__name__ = prefix + cls.__name__
         cls.__module__ = __name__
         cls.__qualname__ = cls.__name__
         globals()[cls.__name__] = cls

@@ -117,6 +117,7 @@ class Overrides:
     source_roots: tuple[str, ...] | None = None
     cli_script: str | None = None
     lightning_version: str | None = None
+    lightning_package: str | None = None
     target: str | None = None
     launcher: str | None = None
 
@@ -252,12 +253,7 @@ def from_table(table: dict[str, Any], path: Path | None = None) -> Settings:
         check_version(lightning_version, f"{where} lightning-version")
     lightning_package = _string(table, "lightning-package", where)
     if lightning_package is not None:
-        from trainer_lint.distribution import normalize
-
-        known = normalize(lightning_package)
-        if known is None:
-            raise SettingsError(f'{where}: `lightning-package` must be "lightning" or "pytorch_lightning", not {lightning_package!r}')
-        lightning_package = known
+        lightning_package = check_package(lightning_package, f"{where}: `lightning-package`")
     target = _string(table, "target", where)
     if target is not None:
         check_target(target, f"{where} target")
@@ -366,6 +362,8 @@ def resolve(settings: Settings, overrides: Overrides = Overrides(), *, cwd: Path
         exclude = tuple(_rebase(p, settings.root, cwd) for p in settings.exclude or ())
     if overrides.lightning_version is not None:
         check_version(overrides.lightning_version, "--lightning-version")
+    if overrides.lightning_package is not None:
+        check_package(overrides.lightning_package, "--lightning-package")
     if overrides.target is not None:
         check_target(overrides.target, "--target")
     if overrides.launcher is not None:
@@ -408,18 +406,34 @@ def _options(settings: Settings, overrides: Overrides, cwd: Path) -> Options:
         version, origin = settings.lightning_version.strip(), f"lightning-version in {settings.path}"
     else:
         version, origin = None, None
+    if overrides.lightning_package is not None:
+        package, package_origin = check_package(overrides.lightning_package, "--lightning-package"), "--lightning-package"
+    elif settings.lightning_package is not None:
+        package, package_origin = settings.lightning_package, f"lightning-package in {settings.path}"
+    else:
+        package, package_origin = None, None
     return Options(
         root=str(settings.path.parent) if settings.path is not None else None,
         source_roots=source_roots,
         cli_script=cli_script,
         lightning_version=version,
         lightning_version_origin=origin,
-        lightning_package=settings.lightning_package,
-        lightning_package_origin=f"lightning-package in {settings.path}" if settings.lightning_package else None,
+        lightning_package=package,
+        lightning_package_origin=package_origin,
         target=overrides.target if overrides.target is not None else settings.target,
         per_file_target=tuple((_rebase(glob, settings.root, cwd), target) for glob, target in settings.per_file_target),
         launcher=absolute(cwd, overrides.launcher) if overrides.launcher is not None else None,
     )
+
+
+def check_package(name: str, where: str) -> str:
+    """The distribution ``name`` spells (``lightning`` or ``pytorch_lightning``), else SettingsError."""
+    from trainer_lint.distribution import normalize
+
+    known = normalize(name)
+    if known is None:
+        raise SettingsError(f'{where} must be "lightning" or "pytorch_lightning", not {name!r}')
+    return known
 
 
 def _check_paths(settings: Settings, overrides: Overrides, source_roots: tuple[str, ...] | None, cli_script: str | None) -> None:

@@ -292,3 +292,26 @@ def bare_configs() -> list[tuple[str, dict[str, Any]]]:
     out += _params("bare", "", {}, REGRESSION, lambda a: _config(_model("RegressionTask", a)))
     out += _trainer_short_names()[:6]
     return out
+
+
+def extra_configs() -> list[tuple[str, dict[str, Any]]]:
+    """For ``train_extra.py``: a LightningCLI subclass whose ``add_arguments_to_parser`` adds the
+    top-level keys ``out_dir``, ``export-format`` and ``schedule``; and LightningCLI's own
+    ``ReduceLROnPlateau``, which a bare scheduler name means."""
+    model = _model("ClassificationTask", {"num_classes": 3})
+    adamw = {"class_path": "torch.optim.AdamW", "init_args": {"lr": 0.01}}
+    return [
+        ("ok:extra-none", _config(model)),
+        ("ok:extra-out_dir", _config(model, out_dir="runs/")),
+        ("ok:extra-dashed-name", _config(model, **{"export-format": "torchscript"})),
+        ("ok:extra-class-arguments", _config(model, schedule={"warmup": 2})),
+        ("ok:extra-all", _config(model, out_dir="runs/", schedule={}, **{"export-format": "onnx"})),
+        ("bad:extra-undeclared", _config(model, output_dir="runs/")),
+        ("bad:extra-typo", _config(model, out_dirr="runs/")),
+        ("bad:extra-trainer-typo", _config(model, trainr={"max_epochs": 1})),
+        ("ok:extra-plateau-monitor", _config(model, optimizer=adamw, lr_scheduler={"class_path": "ReduceLROnPlateau", "init_args": {"monitor": "val_loss"}})),
+        ("ok:extra-plateau-monitor-factor", _config(model, optimizer=adamw, lr_scheduler={"class_path": "ReduceLROnPlateau", "init_args": {"monitor": "m", "factor": 0.5}})),
+        ("ok:extra-step-lr", _config(model, optimizer=adamw, lr_scheduler={"class_path": "StepLR", "init_args": {"step_size": 2}})),
+        ("bad:extra-step-lr-monitor", _config(model, optimizer=adamw, lr_scheduler={"class_path": "StepLR", "init_args": {"step_size": 2, "monitor": "m"}})),
+        ("bad:extra-torch-plateau-monitor", _config(model, optimizer=adamw, lr_scheduler={"class_path": "torch.optim.lr_scheduler.ReduceLROnPlateau", "init_args": {"monitor": "m"}})),
+    ]

@@ -33,7 +33,7 @@ pytest.importorskip("jsonargparse")
 from differential.lightning_cli import Verdict, finish, start  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "cliproject"
-FORMS = ("subclass", "fixed", "bare")
+FORMS = ("subclass", "fixed", "bare", "extra")
 TYPED = "TOML values are typed"
 """Every message about a string where the type takes none says this (the deliberate difference)."""
 

@@ -22,9 +22,13 @@ YAML_SUFFIXES = (".yaml", ".yml")
 SUFFIXES = (".toml", *YAML_SUFFIXES)
 """The endings a folder walk collects."""
 
+LIGHTNINGCLI_KEYS = frozenset({"trainer", "model", "data", "optimizer", "lr_scheduler", "seed_everything", "ckpt_path", "config", "print_config"})
+"""The top-level keys LightningCLI itself declares (``fit``'s parser; a subclass may add more)."""
+
 _TOP_LEVEL_TRAINER = re.compile(r"^(?:trainer|\"trainer\"|'trainer')[ \t]*:", re.M)
 
 __all__ = [
+    "LIGHTNINGCLI_KEYS",
     "SUFFIXES",
     "YAML_SUFFIXES",
     "FormatUnavailable",

@@ -59,14 +59,23 @@ def parse_yaml(text: str, path: str = "<string>") -> YamlDocument:
     from trainer_lint.formats.yaml_values import lightningcli_view
 
     data, view_findings = lightningcli_view(raw)
-    findings = reader.place(reader.findings + view_findings)
+    found = reader.findings + view_findings
+    unresolved = reader.unresolved
+    from trainer_lint.formats.hydra import hydra_view, is_hydra
+
+    if is_hydra(raw, interpolated=any(f[0] == INTERPOLATION for f in reader.findings)):  # the application passes `trainer` to the Trainer; OmegaConf resolves `${...}`
+        data, unknown = hydra_view(data, raw)
+        unresolved = unresolved | unknown
+        _add_aliases(index, raw)
+        found = [f for f in found if f[0] in (DUPLICATE_KEY, TAB, SECOND_DOCUMENT) or f[0] != INTERPOLATION and f[2][:1] == ("trainer",)]
+    findings = reader.place(found)
     return YamlDocument(
         path=path,
         text=text,
         data=data,
         raw=raw,
         findings=tuple(findings),
-        unresolved=frozenset(reader.unresolved),
+        unresolved=frozenset(unresolved),
         index=index,
     )
 
@@ -74,9 +83,25 @@ def parse_yaml(text: str, path: str = "<string>") -> YamlDocument:
 def index_of(text: str, path: str = "<string>") -> dict[KeyPath, list[Any]]:
     """The position index of ``text`` (which parsed before; empty if it no longer does)."""
     try:
-        return _Reader(text, path).read()[1]
+        reader = _Reader(text, path)
+        raw, index = reader.read()
     except DocumentError:
         return {}
+    from trainer_lint.formats.hydra import is_hydra
+
+    if is_hydra(raw, interpolated=any(f[0] == INTERPOLATION for f in reader.findings)):
+        _add_aliases(index, raw)
+    return index
+
+
+def _add_aliases(index: dict[KeyPath, list[Any]], raw: Any) -> None:
+    """Index the keys of a Hydra config's view (``class_path`` for ``_target_``, ...) at the
+    text they come from."""
+    from trainer_lint.formats.hydra import aliases
+
+    for key, written in aliases(raw).items():
+        if written in index and key not in index:
+            index[key] = index[written]
 
 
 # ----------------------------------------------------------------------------- reading

@@ -28,8 +28,11 @@ Key = tuple[tuple[int, ...], tuple[int, int], int, int]
 """A comparable release: (release numbers padded to three, (pre-release rank, number), post, dev)."""
 
 
+@lru_cache(maxsize=512)
 def parse(text: str) -> Key:
-    """A sortable key for a release number; raises ValueError for text that is not one."""
+    """A sortable key for a release number; raises ValueError for text that is not one.
+
+    Cached: the rules compare the same few release numbers for every file."""
     match = _version().match(text)
     if not match:
         raise ValueError(f"{text!r} is not a release number")

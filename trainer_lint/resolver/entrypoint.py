@@ -13,6 +13,9 @@ the call (in the script's top level, in ``main()``, or in ``if __name__ == "__ma
 * ``parser_kwargs`` with ``default_config_files``/``default_env`` and a subclass that links or
   sets arguments in ``add_arguments_to_parser``: values may come from elsewhere, so a missing
   argument is not provable;
+* the top-level keys a subclass adds in ``add_arguments_to_parser`` (``parser.add_argument(
+  "--out_dir")``, ``add_class_arguments``/``add_subclass_arguments``/``add_lightning_class_args``
+  with their nested key), which a config may then hold beside ``trainer``, ``model``, ...;
 * which Lightning distribution's ``LightningCLI`` the call builds (``lightning`` or
   ``pytorch_lightning``, through a project's subclass in another module too): the distribution
   that reads the configs (:mod:`trainer_lint.distribution`).
@@ -28,6 +31,7 @@ import os
 from typing import Any
 
 from trainer_lint.distribution import package_of
+from trainer_lint.formats import LIGHTNINGCLI_KEYS
 from trainer_lint.resolver.classes import PyClass, as_class
 from trainer_lint.resolver.names import Resolver
 from trainer_lint.resolver.refs import FunctionRef, LightningClass, Unresolved, qualified_name
@@ -89,6 +93,11 @@ class CliScript:
         self.optimizers: bool | None = True
         self.values_from_elsewhere: str | None = None
         self.linked: frozenset[str] = frozenset()
+        self.added_keys: frozenset[str] = frozenset()
+        """Top-level keys that ``add_arguments_to_parser`` adds (their values are not checked)."""
+        self.added_keys_unknown: str | None = None
+        """Why the script may add top-level keys that trainer-lint cannot name; None when
+        :attr:`added_keys` is all it adds."""
         self.line = line
 
     @property
@@ -244,6 +253,7 @@ def _cli_subclass(resolver: Resolver, cls: PyClass, script: CliScript, defaults:
     """Read a ``LightningCLI`` subclass: its ``add_arguments_to_parser`` links and defaults, and an
     ``__init__`` that passes the model or data class on."""
     linked: set[str] = set()
+    added: set[str] = set()
     order = cls.mro()
     classes = [c for c in order if isinstance(c, PyClass)] if not isinstance(order, Unresolved) else [cls]
     for owner in classes:
@@ -275,9 +285,37 @@ def _cli_subclass(resolver: Resolver, cls: PyClass, script: CliScript, defaults:
                             linked.add(value.value)
                         else:
                             script.values_from_elsewhere = f"`{owner.name}.add_arguments_to_parser` links arguments trainer-lint cannot read"
-                elif node.func.attr in ("set_defaults", "add_argument", "add_class_arguments", "add_subclass_arguments"):
-                    script.values_from_elsewhere = script.values_from_elsewhere or f"`{owner.name}.add_arguments_to_parser` adds or sets arguments"
+                elif node.func.attr == "set_defaults":
+                    script.values_from_elsewhere = script.values_from_elsewhere or f"`{owner.name}.add_arguments_to_parser` sets defaults"
+                elif node.func.attr in ADDING_METHODS:
+                    key = _added_key(node)
+                    if key is None or key in LIGHTNINGCLI_KEYS:  # an argument added under LightningCLI's own keys may fill them
+                        script.added_keys_unknown = f"`{owner.name}.add_arguments_to_parser` adds an argument whose name trainer-lint cannot read"
+                        script.values_from_elsewhere = script.values_from_elsewhere or f"`{owner.name}.add_arguments_to_parser` adds arguments"
+                    else:
+                        added.update({key, key.replace("-", "_")})  # argparse's dest spelling too
     script.linked = frozenset(linked)
+    script.added_keys = frozenset(added)
+    return None
+
+
+ADDING_METHODS = {"add_argument": 0, "add_class_arguments": 1, "add_subclass_arguments": 1, "add_lightning_class_args": 1, "add_method_arguments": 2}
+"""The parser methods that add keys, and the position of the argument naming the key (jsonargparse's
+``nested_key``; ``add_argument``'s first option string)."""
+
+
+def _added_key(call: ast.Call) -> str | None:
+    """The top-level key a ``parser.add_...(...)`` call adds, or None when it cannot be read."""
+    position = ADDING_METHODS[call.func.attr]  # type: ignore[attr-defined]
+    node = call.args[position] if len(call.args) > position else next((k.value for k in call.keywords if k.arg == "nested_key"), None)
+    if call.func.attr == "add_argument":  # type: ignore[attr-defined]
+        names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        long = [n for n in names if n.startswith("--")]
+        if len(names) != len(call.args) or not long:
+            return None
+        return long[0][2:].split(".", 1)[0] or None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
+        return node.value.split(".", 1)[0]
     return None
 
 

@@ -143,7 +143,10 @@ class Interpolation(_YamlRule):
     a string, and a numeric argument then fails to parse (or a path argument gets a folder
     named `${...}`). Only `LightningCLI(..., parser_kwargs={"parser_mode": "omegaconf"})`
     resolves them. trainer-lint cannot know which your script uses, so it skips the other
-    checks of such a value.
+    checks of such a value. A Hydra / OmegaConf application config (a `defaults` list,
+    `_target_` tables, `???` values, or interpolations beside the application's own top-level
+    keys) is not LightningCLI's: OmegaConf resolves its interpolations, and this rule stays
+    silent there.
 
     ## Example
     ```yaml

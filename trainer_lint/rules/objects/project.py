@@ -1,4 +1,4 @@
-"""The project's own classes and LightningCLI's conventions (TL520–TL523): what can be checked, the
+"""The project's own classes and LightningCLI's conventions (TL520–TL524): what can be checked, the
 CLI script, fixed-class tables and bare names. The findings come from :mod:`trainer_lint.resolver.check`,
 which reads the project's source with ``ast`` and the CLI script's ``LightningCLI(...)`` call."""
 
@@ -10,6 +10,7 @@ from trainer_lint.diagnostic import Diagnostic, Severity
 from trainer_lint import resolver as codes
 from trainer_lint.rules.base import Context, Rule
 from trainer_lint.rules.objects.collect import OBJECT_KEYS, project_findings
+from trainer_lint.rules.types.findings import UNDECLARED_TOP_LEVEL, SchemaRule
 
 
 class _ProjectRule(Rule):
@@ -148,4 +149,43 @@ class AmbiguousClassName(_ProjectRule):
     summary = "A bare class name that names more than one class"
 
 
-RULES: tuple[type[Rule], ...] = (UncheckedClass, UnusableCliScript, ClassPathWithFixedClass, AmbiguousClassName)
+class UndeclaredTopLevelKey(SchemaRule):
+    """## What it does
+    Says that a key at the top level of a YAML config is not one that plain LightningCLI reads
+    (`trainer`, `model`, `data`, `optimizer`, `lr_scheduler`, `seed_everything`, `ckpt_path`, ...)
+    when trainer-lint cannot tell whether the project's LightningCLI adds it: no CLI script was
+    given, or the script's `add_arguments_to_parser` adds arguments whose names cannot be read
+    statically. A key that is close to a known one (`trainr`, `seed_everyting`) is still TL103,
+    and so is any unknown key once the CLI script shows all the keys it adds; a key the script
+    adds (`parser.add_argument("--out_dir")`, `add_class_arguments(Cls, "extra")`,
+    `add_lightning_class_args(EarlyStopping, "early_stopping")`) is accepted, its value
+    unchecked.
+
+    ## Why is this bad?
+    It is not, by itself: a LightningCLI subclass may add top-level arguments, and LightningCLI
+    then reads them. If the project's CLI does not add this one, LightningCLI rejects the whole
+    config before anything runs.
+
+    ## Example
+    ```yaml
+    trainer:
+      max_epochs: 10
+    predict_output_dir: out/   # added by the project's LightningCLI subclass?
+    ```
+
+    ## Fix
+    Pass the CLI script (`--cli-script train.py`, or `cli-script` in `[tool.trainer-lint]`) so
+    that trainer-lint reads which keys it adds; or remove the key if nothing adds it.
+
+    ## Lightning source
+    `LightningCLI.add_arguments_to_parser` in `lightning/pytorch/cli.py` (the hook subclasses
+    override to add arguments); jsonargparse's parser rejects keys no argument declares.
+    """
+
+    code = UNDECLARED_TOP_LEVEL
+    name = "undeclared-top-level-key"
+    summary = "A top-level key that only the project's LightningCLI could add"
+    severity = Severity.INFO
+
+
+RULES: tuple[type[Rule], ...] = (UncheckedClass, UnusableCliScript, ClassPathWithFixedClass, AmbiguousClassName, UndeclaredTopLevelKey)

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from itertools import islice
 
-from trainer_lint.diagnostic import Diagnostic
-from trainer_lint.rules.base import Context, Rule, show
-from trainer_lint.rules.types.walker import INVALID_CHOICE, MAX_FINDINGS, RELEASE_VALUE, Walker, diag
+from trainer_lint.diagnostic import Diagnostic, Severity
+from trainer_lint.rules.base import Context, Rule, closest, show
+from trainer_lint.rules.types.walker import INVALID_CHOICE, MAX_FINDINGS, RELEASE_VALUE, UNKNOWN_KEY, Walker, diag
 
 
 def type_findings(ctx: Context) -> list[Diagnostic]:
@@ -17,7 +17,8 @@ def type_findings(ctx: Context) -> list[Diagnostic]:
     def walk() -> list[Diagnostic]:
         walker = Walker(ctx.schema, ctx.lightning, ctx.lightning_label)
         found = _objects_accepted(ctx, list(islice(walker.walk(ctx.data, ctx.schema, ()), MAX_FINDINGS)))
-        return [_release_value(ctx, d) if d.code == INVALID_CHOICE else d for d in found]
+        found = [_release_value(ctx, d) if d.code == INVALID_CHOICE else d for d in found]
+        return [t for t in (_top_level(ctx, d) if d.code == UNKNOWN_KEY and len(d.key) == 1 else d for d in found) if t is not None]
 
     return ctx.cached("type_findings", walk)
 
@@ -37,6 +38,35 @@ def _release_value(ctx: Context, d: Diagnostic) -> Diagnostic:
         message = f"`{name} = {show(value)}` was removed after Lightning {until}; this project uses {ctx.lightning_label}"
         return diag(RELEASE_VALUE, d.key, message)
     return d
+
+
+UNDECLARED_TOP_LEVEL = "TL524"
+
+
+def _top_level(ctx: Context, d: Diagnostic) -> Diagnostic | None:
+    """An unknown top-level key, judged by what the project's LightningCLI adds: None when the CLI
+    script adds it; an info (TL524) when it cannot be known whether it does; else ``d``.
+
+    Without a CLI script, a YAML (LightningCLI) config's unknown top-level key is an info unless
+    it is close to a known key; in TOML, trainer-lint's own format, it stays an error."""
+    name = d.key[0]
+    cli = ctx.project.cli() if ctx.options.cli_script is not None else None
+    if cli is not None and cli.known:
+        if name in cli.added_keys:
+            return None
+        if cli.added_keys_unknown is None:  # the script's parser declares every key it adds, and not this one
+            close = closest(name, tuple(sorted(cli.added_keys)), 0.75) if d.fix is None else None
+            return replace(d, message=f"{d.message}; did you mean `{close[0]}` (added by the CLI script)?") if close else d
+        why = cli.added_keys_unknown
+    elif d.fix is not None or ctx.reader != "yaml":
+        return d
+    else:
+        why = "a LightningCLI subclass may add it in `add_arguments_to_parser`"
+    message = (
+        f"`{name}` at the top level is not a key plain LightningCLI reads, and {why}; "
+        + ("pass the CLI script (`--cli-script`) to check it" if cli is None or not cli.known else "it was not checked")
+    )
+    return Diagnostic(UNDECLARED_TOP_LEVEL, Severity.INFO, d.key, message, anchor="key")
 
 
 def _objects_accepted(ctx: Context, found: list[Diagnostic]) -> list[Diagnostic]:
