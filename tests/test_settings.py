@@ -348,3 +348,12 @@ def test_bad_lightning_version_flag_is_a_usage_error(tmp_path, monkeypatch):
     result = run(tmp_path, "--isolated", "--lightning-version", "two", "c.toml", monkeypatch=monkeypatch)
     assert result.exit_code == 2
     assert "not a Lightning release number" in result.output
+
+
+@pytest.mark.parametrize("version", ["2.0.9.post0", "2.4", "2.4.0", "v2.5.1"])
+def test_lightning_version_flag_takes_every_release_spelling(tmp_path, monkeypatch, version):
+    """Full PEP 440 releases too: `2.0.9.post0` is a release trainer-lint has data for."""
+    write(tmp_path / "c.toml", "[trainer]\nmax_epochs = 1\n")
+    result = run(tmp_path, "--isolated", "--lightning-version", version, "c.toml", monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert "TL010" not in result.output

@@ -287,10 +287,11 @@ def _string(table: dict[str, Any], key: str, where: str) -> str | None:
 
 
 def check_version(text: str, where: str) -> None:
-    """Raise :class:`SettingsError` unless ``text`` reads as a release number ``X.Y`` or ``X.Y.Z``."""
-    import re
+    """Raise :class:`SettingsError` unless ``text`` reads as a release number: ``X.Y``, ``X.Y.Z``
+    or a full PEP 440 release such as ``2.0.9.post0`` (at least major and minor)."""
+    from trainer_lint.lightning.versions import is_version, release
 
-    if not re.fullmatch(r"\d+\.\d+(\.\d+)?", text.strip()):
+    if not is_version(text) or len(release(text)) < 2:
         raise SettingsError(f"{where}: {text!r} is not a Lightning release number (X.Y or X.Y.Z, e.g. 2.4 or 2.4.0)")
 
 
