@@ -37,17 +37,20 @@ TARGET = "_target_"
 """The key of an object Hydra's ``instantiate`` builds."""
 
 
-def is_hydra(raw: Any, interpolated: bool = False) -> bool:
+def is_hydra(raw: Any, interpolated: bool = False, text: str | None = None) -> bool:
     """Whether a loaded YAML document is written for Hydra / OmegaConf: a top-level ``defaults``
     list or ``hydra`` mapping, a ``_target_`` key or a ``???`` value anywhere, or ``${...}``
     interpolations (``interpolated``) in a file whose top level holds keys LightningCLI does not
-    declare (an application's own config: ``name``, ``exp_manager``, ...)."""
+    declare (an application's own config: ``name``, ``exp_manager``, ...). ``text``, the file's
+    text, lets files without ``_target_`` or ``???`` skip the walk."""
     if not isinstance(raw, dict):
         return False
     if isinstance(raw.get("defaults"), list) or isinstance(raw.get("hydra"), dict):
         return True
     if interpolated and any(key not in LIGHTNINGCLI_KEYS for key in raw):
         return True
+    if text is not None and TARGET not in text and MISSING not in text:
+        return False  # the file's text says it before the walk would (most files)
     return _has_hydra_syntax(raw, 0)
 
 

@@ -63,7 +63,7 @@ def parse_yaml(text: str, path: str = "<string>") -> YamlDocument:
     unresolved = reader.unresolved
     from trainer_lint.formats.hydra import hydra_view, is_hydra
 
-    if is_hydra(raw, interpolated=any(f[0] == INTERPOLATION for f in reader.findings)):  # the application passes `trainer` to the Trainer; OmegaConf resolves `${...}`
+    if is_hydra(raw, interpolated=any(f[0] == INTERPOLATION for f in reader.findings), text=text):  # the application passes `trainer` to the Trainer; OmegaConf resolves `${...}`
         data, unknown = hydra_view(data, raw)
         unresolved = unresolved | unknown
         _add_aliases(index, raw)
@@ -89,7 +89,7 @@ def index_of(text: str, path: str = "<string>") -> dict[KeyPath, list[Any]]:
         return {}
     from trainer_lint.formats.hydra import is_hydra
 
-    if is_hydra(raw, interpolated=any(f[0] == INTERPOLATION for f in reader.findings)):
+    if is_hydra(raw, interpolated=any(f[0] == INTERPOLATION for f in reader.findings), text=text):
         _add_aliases(index, raw)
     return index
 
