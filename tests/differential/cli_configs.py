@@ -313,5 +313,9 @@ def extra_configs() -> list[tuple[str, dict[str, Any]]]:
         ("ok:extra-plateau-monitor-factor", _config(model, optimizer=adamw, lr_scheduler={"class_path": "ReduceLROnPlateau", "init_args": {"monitor": "m", "factor": 0.5}})),
         ("ok:extra-step-lr", _config(model, optimizer=adamw, lr_scheduler={"class_path": "StepLR", "init_args": {"step_size": 2}})),
         ("bad:extra-step-lr-monitor", _config(model, optimizer=adamw, lr_scheduler={"class_path": "StepLR", "init_args": {"step_size": 2, "monitor": "m"}})),
+        ("bad:extra-plateau-no-monitor", _config(model, optimizer=adamw, lr_scheduler={"class_path": "ReduceLROnPlateau", "init_args": {"factor": 0.5}})),
+        ("bad:extra-plateau-factor-type", _config(model, optimizer=adamw, lr_scheduler={"class_path": "ReduceLROnPlateau", "init_args": {"monitor": "m", "factor": "high"}})),
+        ("ok:extra-plateau-full-path", _config(model, optimizer=adamw, lr_scheduler={"class_path": "lightning.pytorch.cli.ReduceLROnPlateau", "init_args": {"monitor": "m"}})),
+        ("bad:extra-plateau-full-path-no-monitor", _config(model, optimizer=adamw, lr_scheduler={"class_path": "lightning.pytorch.cli.ReduceLROnPlateau"})),
         ("bad:extra-torch-plateau-monitor", _config(model, optimizer=adamw, lr_scheduler={"class_path": "torch.optim.lr_scheduler.ReduceLROnPlateau", "init_args": {"monitor": "m"}})),
     ]

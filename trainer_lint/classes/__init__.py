@@ -34,6 +34,7 @@ SLOT_KINDS: dict[str, frozenset[str]] = {
     "accelerator": frozenset({"accelerator"}),
     "model": frozenset({"module"}),
     "data": frozenset({"datamodule"}),
+    "lr_scheduler": frozenset({"lr_scheduler"}),
 }
 """Which kinds of Lightning class each object-typed key takes (``model``/``data`` take subclasses of
 ``LightningModule``/``LightningDataModule``, which the snapshot holds as bases for user classes)."""
@@ -59,6 +60,7 @@ KIND_SLOTS: dict[str, str] = {
     "accelerator": "accelerator",
     "module": "model",
     "datamodule": "data",
+    "lr_scheduler": "lr_scheduler",
 }
 """The key each kind of Lightning object goes to."""
 
@@ -82,6 +84,7 @@ KIND_WORDS = {
     "environment": "a cluster environment plugin",
     "layer_sync": "a layer sync plugin",
     "accelerator": "an accelerator",
+    "lr_scheduler": "a learning-rate scheduler",
 }
 
 

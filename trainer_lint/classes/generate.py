@@ -163,6 +163,8 @@ def _kinds() -> dict[str, type]:
         "environment": _first("lightning.fabric.plugins.environments.ClusterEnvironment"),
         "layer_sync": _first("lightning.pytorch.plugins.LayerSync"),
         "accelerator": _first("lightning.pytorch.accelerators.Accelerator"),
+        # LightningCLI's own scheduler (``lr_scheduler``): a bare ``ReduceLROnPlateau`` means it
+        "lr_scheduler": _first("lightning.pytorch.cli.ReduceLROnPlateau"),
     }
     missing = [kind for kind, base in kinds.items() if base is None]
     if missing:
@@ -560,7 +562,7 @@ def describe_parameter(p: inspect.Parameter) -> dict[str, Any]:
 def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
     from lightning.pytorch.callbacks import Callback
 
-    sig = _signature(cls)
+    sig = _cli_signature(cls) if kind in CLI_SIGNATURE_KINDS else _signature(cls)
     docs = param_docs(cls.__doc__, cls.__init__.__doc__)
     params: dict[str, Any] = {}
     kwargs = False
@@ -590,6 +592,8 @@ def describe(cls: type, kind: str, aliases: list[str]) -> dict[str, Any]:
     }
     if kind in CLI_RESOLVED_KINDS:
         info["kwargs"] = _lenient(_cli_takes_kwargs, cls, default=kwargs)
+    if kind in CLI_SIGNATURE_KINDS:
+        info["kwargs"] = True  # the parameters forwarded to torch differ between torch releases (`verbose`): other keys are not judged
     tags = sorted({*(tag for tag, bases in _tags().items() if issubclass(cls, bases)), *_source_tags(cls)})
     if tags:
         info["tags"] = tags
@@ -638,6 +642,30 @@ CLI_RESOLVED_KINDS = frozenset({"module", "datamodule"})
 """Kinds whose ``kwargs`` flag records what LightningCLI's parser (jsonargparse) accepts rather than
 what Python accepts: ``LightningModule.__init__(*args, **kwargs)`` forwards to ``torch.nn.Module``,
 which takes nothing, so a user model that forwards ``**kwargs`` to it accepts no extra key."""
+
+
+CLI_SIGNATURE_KINDS = frozenset({"lr_scheduler"})
+"""Kinds whose parameters are what LightningCLI's parser (jsonargparse) reads: LightningCLI's
+``ReduceLROnPlateau(optimizer, monitor, *args, **kwargs)`` forwards the rest to torch's, whose
+parameters (``mode``, ``factor``, ``patience``, ...) jsonargparse follows and checks. Which
+parameters torch's class has depends on the torch release the user has (``verbose`` went away),
+so such a class is recorded as taking other keywords too: a missing ``monitor`` and a value of the
+wrong type are errors, an unknown key is not judged."""
+
+
+def _cli_signature(cls: type) -> inspect.Signature:
+    """``cls.__init__``'s parameters as jsonargparse resolves them (through ``*args``/``**kwargs``
+    into the parent's), as a signature with a leading ``self``."""
+    from jsonargparse._parameter_resolvers import get_signature_parameters
+
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for p in get_signature_parameters(cls):
+        if p.name == "optimizer":
+            continue  # LightningCLI passes the optimizer itself (``add_lr_scheduler_args``: skip)
+        kind = p.kind if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY) else inspect.Parameter.KEYWORD_ONLY
+        params.append(inspect.Parameter(p.name, kind, default=p.default, annotation=p.annotation))
+    params = [p for p in params if p.kind is not inspect.Parameter.KEYWORD_ONLY] + [p for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    return inspect.Signature(params)
 
 
 def _cli_takes_kwargs(cls: type) -> bool:
@@ -733,6 +761,7 @@ def build() -> dict[str, Any]:
                 if module.__name__ in CORE_MODULES and not any(issubclass(obj, kinds[k]) for k in CLI_RESOLVED_KINDS):
                     continue  # the core packages re-export Callback too; keep its public spellings as they were
                 found.setdefault(obj, set()).add(f"{module.__name__}.{attr}")
+    found.setdefault(kinds["lr_scheduler"], set()).add("lightning.pytorch.cli.ReduceLROnPlateau")
     classes: dict[str, Any] = {}
     for cls, paths in found.items():
         kind = _kind_of(cls, kinds)

@@ -297,8 +297,8 @@ class _Walk:
             yield from self.unchecked(obj, resolution.reason)
             return
         cls = resolution.cls
-        if isinstance(cls, LightningClass) and obj.implicit is None:
-            return  # Lightning's classes: the snapshot rules judge them
+        if isinstance(cls, LightningClass) and obj.implicit is None and obj.slot not in ("optimizer", "lr_scheduler"):
+            return  # Lightning's classes: the snapshot rules judge them (they do not walk these two keys)
         if not isinstance(cls, (PyClass, LightningClass)):
             return
         yield from self.user_class(obj, cls)

@@ -52,15 +52,12 @@ SLOT_BASES = {
     "lr_scheduler": ("torch.optim.lr_scheduler.LRScheduler", "torch.optim.lr_scheduler.ReduceLROnPlateau"),
 }
 """Where LightningCLI looks up bare optimizer and scheduler names (``add_optimizer_args``,
-``add_lr_scheduler_args`` in ``lightning/pytorch/cli.py``)."""
+``add_lr_scheduler_args`` in ``lightning/pytorch/cli.py``). Its scheduler type is the union
+``(LRScheduler, lightning.pytorch.cli.ReduceLROnPlateau)`` (``LRSchedulerTypeTuple``):
+``ReduceLROnPlateau`` names two subclasses of the first member, so jsonargparse takes the second,
+LightningCLI's own subclass (in the class snapshot), which adds a required ``monitor``; a name
+that a Lightning class of the slot has is therefore not looked up in torch."""
 
-CLI_OWN_CLASSES = {"lr_scheduler": {"ReduceLROnPlateau": "lightning.pytorch.cli.ReduceLROnPlateau"}}
-"""Bare names that LightningCLI reads as a class of its own: its scheduler type is the union
-``(torch.optim.lr_scheduler.LRScheduler, lightning.pytorch.cli.ReduceLROnPlateau)``
-(``LRSchedulerTypeTuple``), so ``ReduceLROnPlateau`` names two subclasses of the first member and
-jsonargparse takes the second: Lightning's subclass, which adds a required ``monitor``. Its
-arguments are not in the class snapshot, so such a name is left unchecked (TL520), never read as
-torch's class."""
 
 
 class Resolution:
@@ -176,9 +173,6 @@ class Project:
         return self._by_name(class_path, slot, base)
 
     def _by_name(self, name: str, slot: str, base: Any) -> Resolution:
-        own = CLI_OWN_CLASSES.get(slot, {}).get(name)
-        if own is not None:
-            return Resolution("unresolved", reason=f"LightningCLI reads `{name}` as its own `{own}`, whose arguments trainer-lint does not know yet")
         test = self.base_test(slot, base)
         found: list[tuple[Any, bool]] = []  # (class, certainly imported when LightningCLI parses)
         from trainer_lint import classes
@@ -190,7 +184,7 @@ class Project:
                 info = index.info(canonical)
                 if info.kind in kinds:
                     found.append((LightningClass(info), True))
-        if slot in SLOT_BASES:
+        if slot in SLOT_BASES and not found:  # LightningCLI's own class of the name wins (see SLOT_BASES)
             for module in SLOT_BASES[slot]:
                 package = module.rpartition(".")[0]
                 target = self.resolver.attribute(package, name)
@@ -233,6 +227,8 @@ class Project:
         """A test a class passes when it can be given under ``slot`` (None: no test known)."""
         from trainer_lint import classes
 
+        if slot in SLOT_BASES:
+            return None  # torch's classes and LightningCLI's own: no single base to test
         if slot == "nested" or base is not None:
             if base is None or isinstance(base, Unresolved):
                 return None
