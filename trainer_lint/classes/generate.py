@@ -655,16 +655,13 @@ wrong type are errors, an unknown key is not judged."""
 
 def _cli_signature(cls: type) -> inspect.Signature:
     """``cls.__init__``'s parameters as jsonargparse resolves them (through ``*args``/``**kwargs``
-    into the parent's), as a signature with a leading ``self``."""
+    into the parent's), as a signature with a leading ``self`` (keyword-only: a config names them)."""
     from jsonargparse._parameter_resolvers import get_signature_parameters
 
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     for p in get_signature_parameters(cls):
-        if p.name == "optimizer":
-            continue  # LightningCLI passes the optimizer itself (``add_lr_scheduler_args``: skip)
-        kind = p.kind if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY) else inspect.Parameter.KEYWORD_ONLY
-        params.append(inspect.Parameter(p.name, kind, default=p.default, annotation=p.annotation))
-    params = [p for p in params if p.kind is not inspect.Parameter.KEYWORD_ONLY] + [p for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
+        if p.name != "optimizer":  # LightningCLI passes the optimizer itself (``add_lr_scheduler_args``: skip)
+            params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default, annotation=p.annotation))
     return inspect.Signature(params)
 
 

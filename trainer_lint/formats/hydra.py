@@ -64,16 +64,15 @@ def _has_hydra_syntax(value: Any, depth: int) -> bool:
     return value == MISSING
 
 
-def hydra_view(data: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any], set[KeyPath]]:
+def hydra_view(data: dict[str, Any]) -> tuple[dict[str, Any], set[KeyPath]]:
     """The part of a Hydra config that trainer-lint checks (the ``trainer`` mapping, its
     ``_target_`` tables written as ``class_path`` tables), and the key paths whose values it
     cannot know (``???``; the arguments of a ``_target_`` table; a ``_target_`` table with
     ``_partial_``, ``_args_`` and the like altogether)."""
     unknown: set[KeyPath] = set()
     view: dict[str, Any] = {}
-    if isinstance(data.get("trainer"), dict) and isinstance(raw.get("trainer"), dict):
+    if isinstance(data.get("trainer"), dict):
         view["trainer"] = _view(_own_arguments(data["trainer"]), ("trainer",), unknown, 0)
-        _missing(_own_arguments(raw["trainer"]), ("trainer",), unknown, 0)
     return view, unknown
 
 
@@ -117,21 +116,9 @@ def _view(value: Any, path: KeyPath, unknown: set[KeyPath], depth: int) -> Any:
         return {k: _view(v, (*path, k), unknown, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         return [_view(v, (*path, n), unknown, depth + 1) for n, v in enumerate(value)]
+    if value == MISSING:
+        unknown.add(path)
     return value
-
-
-def _missing(value: Any, path: KeyPath, out: set[KeyPath], depth: int) -> None:
-    if depth > 64:
-        return
-    if isinstance(value, dict):
-        if TARGET not in value:
-            for key, item in value.items():
-                _missing(item, (*path, key), out, depth + 1)
-    elif isinstance(value, list):
-        for number, item in enumerate(value):
-            _missing(item, (*path, number), out, depth + 1)
-    elif value == MISSING:
-        out.add(path)
 
 
 def _aliases(value: Any, path: KeyPath, out: dict[KeyPath, KeyPath], depth: int) -> None:

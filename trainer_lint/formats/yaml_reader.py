@@ -61,10 +61,10 @@ def parse_yaml(text: str, path: str = "<string>") -> YamlDocument:
     data, view_findings = lightningcli_view(raw)
     found = reader.findings + view_findings
     unresolved = reader.unresolved
-    from trainer_lint.formats.hydra import hydra_view, is_hydra
+    if _is_hydra(reader, raw, text):  # the application passes `trainer` to the Trainer; OmegaConf resolves `${...}`
+        from trainer_lint.formats.hydra import hydra_view
 
-    if is_hydra(raw, interpolated=any(f[0] == INTERPOLATION for f in reader.findings), text=text):  # the application passes `trainer` to the Trainer; OmegaConf resolves `${...}`
-        data, unknown = hydra_view(data, raw)
+        data, unknown = hydra_view(data)
         unresolved = unresolved | unknown
         _add_aliases(index, raw)
         found = [f for f in found if f[0] in (DUPLICATE_KEY, TAB, SECOND_DOCUMENT) or f[0] != INTERPOLATION and f[2][:1] == ("trainer",)]
@@ -87,11 +87,16 @@ def index_of(text: str, path: str = "<string>") -> dict[KeyPath, list[Any]]:
         raw, index = reader.read()
     except DocumentError:
         return {}
-    from trainer_lint.formats.hydra import is_hydra
-
-    if is_hydra(raw, interpolated=any(f[0] == INTERPOLATION for f in reader.findings), text=text):
+    if _is_hydra(reader, raw, text):
         _add_aliases(index, raw)
     return index
+
+
+def _is_hydra(reader: _Reader, raw: Any, text: str) -> bool:
+    """Whether the document just read is a Hydra / OmegaConf config (:mod:`trainer_lint.formats.hydra`)."""
+    from trainer_lint.formats.hydra import is_hydra
+
+    return is_hydra(raw, interpolated=any(f[0] == INTERPOLATION for f in reader.findings), text=text)
 
 
 def _add_aliases(index: dict[KeyPath, list[Any]], raw: Any) -> None:

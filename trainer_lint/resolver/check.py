@@ -46,6 +46,10 @@ STRING_OBJECT_SLOTS = frozenset({"callbacks", "logger", "plugins", "profiler"})
 """Trainer keys where LightningCLI turns a class name or path given as a string into an object: their
 type tries a Lightning base class before ``str`` (``strategy`` and ``accelerator`` try ``str``
 first, so a string there is a registered name)."""
+RESOLVER_SLOTS = ("optimizer", "lr_scheduler")
+"""Top-level keys the snapshot rules do not walk: this module judges every class named there,
+Lightning's (LightningCLI's ``ReduceLROnPlateau``) included."""
+
 SKIPPED_PARAMS = {"optimizer": frozenset({"params"}), "lr_scheduler": frozenset({"optimizer"})}
 """Parameters LightningCLI fills itself (``add_optimizer_args``/``add_lr_scheduler_args``: ``skip``)."""
 
@@ -297,8 +301,8 @@ class _Walk:
             yield from self.unchecked(obj, resolution.reason)
             return
         cls = resolution.cls
-        if isinstance(cls, LightningClass) and obj.implicit is None and obj.slot not in ("optimizer", "lr_scheduler"):
-            return  # Lightning's classes: the snapshot rules judge them (they do not walk these two keys)
+        if isinstance(cls, LightningClass) and obj.implicit is None and obj.slot not in RESOLVER_SLOTS:
+            return  # Lightning's classes: the snapshot rules judge them
         if not isinstance(cls, (PyClass, LightningClass)):
             return
         yield from self.user_class(obj, cls)
@@ -432,7 +436,7 @@ def _implicit(slot: str, key: KeyPath, value: dict[str, Any], cls: Any) -> Obj |
 def _lightning(obj: Obj, classes: Any) -> bool:
     """Whether the object names a class of the release's snapshot ``classes`` (by path, or by name in
     its key), or one of Lightning's classes that the Trainer cannot take (TL501 says so)."""
-    if obj.slot in ("nested", "optimizer", "lr_scheduler"):
+    if obj.slot == "nested" or obj.slot in RESOLVER_SLOTS:
         return False
     path = obj.class_path or ""
     return classes.resolve(path, obj.slot) is not None or _in_lightning_module(path, classes) or classes.foreign(path) is not None

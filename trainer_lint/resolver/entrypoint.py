@@ -306,14 +306,15 @@ ADDING_METHODS = {"add_argument": 0, "add_class_arguments": 1, "add_subclass_arg
 
 def _added_key(call: ast.Call) -> str | None:
     """The top-level key a ``parser.add_...(...)`` call adds, or None when it cannot be read."""
-    position = ADDING_METHODS[call.func.attr]  # type: ignore[attr-defined]
-    node = call.args[position] if len(call.args) > position else next((k.value for k in call.keywords if k.arg == "nested_key"), None)
-    if call.func.attr == "add_argument":  # type: ignore[attr-defined]
+    method: str = call.func.attr  # type: ignore[attr-defined]
+    if method == "add_argument":
         names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
         long = [n for n in names if n.startswith("--")]
         if len(names) != len(call.args) or not long:
             return None
         return long[0][2:].split(".", 1)[0] or None
+    position = ADDING_METHODS[method]
+    node = call.args[position] if len(call.args) > position else next((k.value for k in call.keywords if k.arg == "nested_key"), None)
     if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
         return node.value.split(".", 1)[0]
     return None
